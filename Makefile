@@ -1,0 +1,66 @@
+# Samspil: `make run` sets everything up and serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PIP_QUIET := --quiet --disable-pip-version-check
+MANAGE := $(BIN)/python manage.py
+DKFDS_DIR := static/vendor/dkfds
+
+.PHONY: run test bench lint check setup assets migrate demo worker clean browser-deps
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_QUIET) -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(DKFDS_DIR)/.built: node_modules/.installed
+	rm -rf $(DKFDS_DIR) && mkdir -p $(DKFDS_DIR)
+	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/js node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img $(DKFDS_DIR)/
+	touch $@
+
+setup: $(BIN)/.installed $(DKFDS_DIR)/.built
+assets: $(DKFDS_DIR)/.built
+
+migrate: setup
+	@$(MANAGE) migrate --noinput -v 0
+
+demo: migrate
+	@$(MANAGE) seed_demo
+
+# The embedded default: SQLite, the django-tasks-db worker beside the web server, mail in var/mail/.
+run: demo
+	@mkdir -p var/mail
+	@echo "Samspil kører på http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(MANAGE) db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
+
+# Chromium from Debian for the browser tests; never a downloaded browser.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || /usr/bin/chromium --version >/dev/null 2>&1 || \
+	  (echo "Installerer Debians chromium til browsertestene ..." && \
+	   (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	    (apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null)))
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: setup
+	DJANGO_SETTINGS_MODULE=samspil.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=samspil.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test: setup browser-deps
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench: setup
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var media db.sqlite3

@@ -1,0 +1,283 @@
+"""Events of the homes and their partners, and the calendar across all of them (theme 1.2)."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from ..blocks import BodyBlock
+from .base import BelongsToBotilbud, with_image
+
+CALENDAR_PAGE_SIZE = 20
+CARD_IMAGE = "fill-640x360-c50"
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", _("Alle er velkomne")
+    RELATIVES = "relatives", _("Pårørende og netværk")
+    RESIDENTS = "residents", _("Beboere")
+
+
+class EventQuerySet(PageQuerySet):
+    def upcoming(self, now: dt.datetime | None = None):
+        """Events that have not ended yet, soonest first (uses the ends_at index)."""
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("start", "pk")
+
+
+class EventPage(BelongsToBotilbud, Page):
+    start = models.DateTimeField(_("starter"))
+    end = models.DateTimeField(_("slutter"), null=True, blank=True)
+    all_day = models.BooleanField(_("hele dagen"), default=False)
+    # Derived in save(): the moment the event is over, so "upcoming" is one indexed comparison.
+    ends_at = models.DateTimeField(editable=False, db_index=True, null=True)
+    intro = models.TextField(_("kort beskrivelse"), max_length=400)
+    body = StreamField(BodyBlock(), verbose_name=_("indhold"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("billede"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    location = models.CharField(_("sted"), max_length=200)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    audience = models.CharField(
+        _("for hvem"), max_length=20, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    organiser = models.ForeignKey(
+        "home.Organisation",
+        verbose_name=_("arrangør"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text=_("Tom, hvis botilbuddet selv arrangerer."),
+    )
+    external_url = models.URLField(
+        _("link til arrangørens egen side"), blank=True, help_text=_("F.eks. foreningens aktivitet.")
+    )
+    step_free = models.BooleanField(_("trinfri adgang"), default=False)
+    accessible_toilet = models.BooleanField(_("handicaptoilet"), default=False)
+    hearing_loop = models.BooleanField(_("teleslynge"), default=False)
+    quiet_room = models.BooleanField(_("stille rum at trække sig tilbage til"), default=False)
+    accessibility_notes = models.TextField(_("andet om tilgængelighed"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("all_day")],
+            heading=_("Tidspunkt"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("location"), FieldPanel("address"), FieldPanel("audience")],
+            heading=_("Sted og deltagere"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("organiser"), FieldPanel("external_url")], heading=_("Arrangør")
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("step_free"),
+                FieldPanel("accessible_toilet"),
+                FieldPanel("hearing_loop"),
+                FieldPanel("quiet_room"),
+                FieldPanel("accessibility_notes"),
+            ],
+            heading=_("Tilgængelighed"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.SearchField("location"),
+        index.FilterField("start"),
+        index.FilterField("audience"),
+        index.RelatedFields("organiser", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["home.BotilbudPage", "home.EventIndexPage"]
+    subpage_types = []
+
+    objects = PageManager.from_queryset(EventQuerySet)()
+
+    class Meta:
+        verbose_name = _("arrangement")
+        verbose_name_plural = _("arrangementer")
+        indexes = [models.Index(fields=["botilbud", "ends_at"], name="event_home_ends")]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("Et arrangement kan ikke slutte, før det er begyndt.")})
+
+    def save(self, *args, **kwargs):
+        self.ends_at = self.compute_ends_at()
+        return super().save(*args, **kwargs)
+
+    def compute_ends_at(self) -> dt.datetime | None:
+        if self.start is None:
+            return None
+        if self.all_day:
+            last_day = timezone.localtime(self.end or self.start).date()
+            return timezone.make_aware(dt.datetime.combine(last_day, dt.time.max))
+        return self.end or self.start
+
+    @property
+    def accessibility_features(self) -> list[str]:
+        names = ("step_free", "accessible_toilet", "hearing_loop", "quiet_room")
+        return [str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)]
+
+    @property
+    def organiser_or_none(self):
+        """The organiser, or None when it was deleted after this revision was saved."""
+        try:
+            return self.organiser
+        except models.ObjectDoesNotExist:
+            return None
+
+
+def month_choices(today: dt.date) -> list[tuple[str, str]]:
+    """Twelve months back and twelve ahead, as ("2026-11", "november 2026")."""
+    from django.utils.formats import date_format
+
+    choices = [("", _("Alle måneder"))]
+    first = today.replace(day=1)
+    for offset in range(-12, 13):
+        year, month = divmod(first.month - 1 + offset, 12)
+        day = dt.date(first.year + year, month + 1, 1)
+        choices.append((day.strftime("%Y-%m"), date_format(day, "F Y")))
+    return choices
+
+
+class CalendarFilterForm(forms.Form):
+    """The calendar's filters. Bad values are reported and ignored, never a server error."""
+
+    home = forms.ModelChoiceField(
+        label=_("Botilbud"),
+        queryset=None,
+        required=False,
+        empty_label=_("Alle botilbud"),
+        error_messages={"invalid_choice": _("Vi kender ikke det botilbud. Vælg et fra listen.")},
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Arrangør"),
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Alle arrangører"),
+        error_messages={"invalid_choice": _("Vi kender ikke den arrangør. Vælg en fra listen.")},
+    )
+    audience = forms.ChoiceField(
+        label=_("For hvem"),
+        choices=[("", _("Alle")), *Audience.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Vælg en målgruppe fra listen.")},
+    )
+    month = forms.ChoiceField(
+        label=_("Måned"),
+        required=False,
+        error_messages={"invalid_choice": _("Vælg en måned fra listen.")},
+    )
+    past = forms.BooleanField(label=_("Vis også tidligere arrangementer"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .organisations import Organisation
+        from .pages import BotilbudPage
+
+        super().__init__(*args, **kwargs)
+        self.fields["home"].queryset = BotilbudPage.objects.live().public().order_by("title")
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["month"].choices = month_choices(timezone.localdate())
+
+    def valid_filters(self) -> dict:
+        """The filters that passed validation; invalid ones are dropped (and shown as errors)."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.errors and value not in (None, "", False)
+        }
+
+
+def month_bounds(value: str) -> tuple[dt.datetime, dt.datetime]:
+    year, month = (int(part) for part in value.split("-"))
+    start = dt.date(year, month, 1)
+    end = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (
+        timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
+        timezone.make_aware(dt.datetime.combine(end, dt.time.min)),
+    )
+
+
+def page_number(raw: str | None) -> int:
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return number if number >= 1 else 1
+
+
+class EventIndexPage(Page):
+    """The calendar across all homes and partners."""
+
+    intro = models.TextField(_("indledning"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.EventPage"]
+
+    class Meta:
+        verbose_name = _("kalender")
+        verbose_name_plural = _("kalendere")
+
+    def filtered_events(self, filters: dict, now: dt.datetime | None = None):
+        now = now or timezone.now()
+        events = EventPage.objects.live().public().select_related("botilbud", "organiser")
+        if home := filters.get("home"):
+            events = events.filter(botilbud=home)
+        if organisation := filters.get("organisation"):
+            events = events.filter(organiser=organisation)
+        if audience := filters.get("audience"):
+            events = events.filter(audience=audience)
+        month_end = None
+        if month := filters.get("month"):
+            month_start, month_end = month_bounds(month)
+            events = events.filter(start__lt=month_end, ends_at__gte=month_start)
+        # Past events are hidden by default, unless asked for or a past month was chosen.
+        if not filters.get("past") and not (month_end and month_end <= now):
+            events = events.filter(ends_at__gte=now)
+        return events.order_by("start", "pk")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form = CalendarFilterForm(request.GET or None)
+        filters = form.valid_filters() if request.GET else {}
+        events = with_image(self.filtered_events(filters), "image", CARD_IMAGE)
+        paginator = Paginator(events, CALENDAR_PAGE_SIZE)
+        context.update(
+            form=form,
+            filters=filters,
+            page_obj=paginator.get_page(page_number(request.GET.get("page"))),
+            querystring_without_page=_querystring_without_page(request),
+        )
+        return context
+
+
+def _querystring_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -1,0 +1,150 @@
+"""Civil-society partners: the associations, volunteer and interest organisations of theme 1.2."""
+
+from django.db import models
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+from wagtail.search import index
+
+from .base import with_image
+
+LOGO_IMAGE = "max-240x120"
+
+
+class Organisation(index.Indexed, models.Model):
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", _("Forening")
+        VOLUNTEER = "volunteer", _("Frivilligorganisation")
+        INTEREST = "interest", _("Interesseorganisation")
+        COMPANY = "company", _("Virksomhed")
+        PUBLIC = "public", _("Offentlig instans")
+
+    name = models.CharField(_("navn"), max_length=200)
+    slug = models.SlugField(
+        _("adresse-navn"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Bruges i adressen til foreningens side. Udfyldes automatisk."),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    website = models.URLField(_("hjemmeside"), blank=True)
+    contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("kontakt-e-mail"), blank=True)
+    contact_phone = models.CharField(_("kontakttelefon"), max_length=40, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        FieldPanel("website"),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading=_("Kontakt"),
+        ),
+        FieldPanel("logo"),
+        FieldPanel("slug"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            base = slugify(self.name)[:190] or "organisation"
+            slug, n = base, 2
+            while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+
+class OrganisationIndexPage(RoutablePageMixin, Page):
+    """The directory of civil-society partners; each has a page of its own with its events."""
+
+    intro = models.TextField(_("indledning"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("foreningsoversigt")
+        verbose_name_plural = _("foreningsoversigter")
+
+    def upcoming_events(self):
+        from .events import EventPage
+
+        return EventPage.objects.live().public().upcoming().select_related("botilbud")
+
+    @path("")
+    def directory(self, request):
+        organisations = with_image(Organisation.objects.order_by("name"), "logo", LOGO_IMAGE)
+        organisations = organisations.prefetch_related(
+            Prefetch("events", queryset=self.upcoming_events(), to_attr="upcoming")
+        )
+        kind = request.GET.get("kind", "")
+        if kind in Organisation.Kind.values:
+            organisations = organisations.filter(kind=kind)
+        else:
+            kind = ""
+        return self.render(
+            request,
+            context_overrides={
+                "organisations": organisations,
+                "kinds": Organisation.Kind.choices,
+                "selected_kind": kind,
+            },
+        )
+
+    @path("<slug:slug>/", name="organisation")
+    def organisation(self, request, slug: str):
+        organisation = get_object_or_404(
+            with_image(Organisation.objects.all(), "logo", LOGO_IMAGE), slug=slug
+        )
+        return self.render(
+            request,
+            context_overrides={
+                "organisation": organisation,
+                "events": self.upcoming_events().filter(organiser=organisation),
+            },
+            template="home/organisation_detail.html",
+        )
+
+    def organisation_url(self, organisation: Organisation, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("organisation", args=[organisation.slug])
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        for organisation in Organisation.objects.order_by("name").only("slug"):
+            urls.append(
+                {"location": base + self.reverse_subpage("organisation", args=[organisation.slug])}
+            )
+        return urls

@@ -1,0 +1,228 @@
+"""The municipality's front page, one page per botilbud, its news, and standard pages."""
+
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Collection, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from ..blocks import BodyBlock, FacilityBlock
+from .base import BelongsToBotilbud, with_image
+
+CARD_IMAGE = "fill-640x360-c50"
+HERO_IMAGE = "fill-1200x500-c50"
+FRONT_PAGE_LIMIT = 6
+HOME_PAGE_LIMIT = 4
+
+
+class HomePage(Page):
+    """The front page: the homes, and what is happening across them."""
+
+    intro = RichTextField(_("introduktion"), features=["bold", "italic", "link"], blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "home.BotilbudPage",
+        "home.EventIndexPage",
+        "home.OrganisationIndexPage",
+        "home.StandardPage",
+    ]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("forside")
+        verbose_name_plural = _("forsider")
+
+    def get_context(self, request, *args, **kwargs):
+        from .events import EventIndexPage, EventPage
+        from .volunteering import VolunteerCallPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["homes"] = with_image(
+            BotilbudPage.objects.live().public().child_of(self).order_by("title"),
+            "image",
+            CARD_IMAGE,
+        )
+        context["events"] = (
+            EventPage.objects.live().public().descendant_of(self).upcoming()
+            .select_related("botilbud", "organiser")[:FRONT_PAGE_LIMIT]
+        )
+        context["news"] = with_image(
+            NewsPage.objects.live().public().descendant_of(self).latest_first()
+            .select_related("botilbud"),
+            "image",
+            CARD_IMAGE,
+        )[:FRONT_PAGE_LIMIT]
+        context["volunteer_calls"] = (
+            VolunteerCallPage.objects.live().public().descendant_of(self).open()
+            .select_related("botilbud")[:FRONT_PAGE_LIMIT]
+        )
+        context["calendar"] = EventIndexPage.objects.live().first()
+        return context
+
+
+class BotilbudPage(Page):
+    """One residential care home: who it is for, how to visit, and what is happening there."""
+
+    intro = models.TextField(_("kort introduktion"), max_length=600)
+    target_group = models.TextField(
+        _("målgruppe"), help_text=_("Hvem bor her? Skriv i et sprog, alle kan forstå.")
+    )
+    body = RichTextField(_("om botilbuddet"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link"], blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("billede"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    street_address = models.CharField(_("adresse"), max_length=200)
+    postal_code = models.CharField(_("postnummer"), max_length=8)
+    city = models.CharField(_("by"), max_length=100)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    visiting_info = models.TextField(
+        _("besøg"), blank=True, help_text=_("Besøgstider, parkering, hvordan man kommer ind.")
+    )
+    facilities = StreamField(
+        [("facility", FacilityBlock())], verbose_name=_("faciliteter"), blank=True
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("target_group"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street_address"),
+                FieldPanel("postal_code"),
+                FieldPanel("city"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("visiting_info"),
+            ],
+            heading=_("Kontakt og besøg"),
+        ),
+        FieldPanel("facilities"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("target_group"),
+        index.SearchField("body"),
+        index.SearchField("city"),
+        index.SearchField("facilities"),
+    ]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.NewsPage", "home.EventPage", "home.VolunteerCallPage", "home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("botilbud")
+        verbose_name_plural = _("botilbud")
+
+    def get_context(self, request, *args, **kwargs):
+        from .events import EventIndexPage, EventPage
+        from .volunteering import VolunteerCallPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["news"] = with_image(
+            NewsPage.objects.live().public().filter(botilbud=self).latest_first(),
+            "image",
+            CARD_IMAGE,
+        )[:HOME_PAGE_LIMIT]
+        context["events"] = (
+            EventPage.objects.live().public().filter(botilbud=self).upcoming()
+            .select_related("organiser")[:HOME_PAGE_LIMIT]
+        )
+        context["volunteer_calls"] = (
+            VolunteerCallPage.objects.live().public().filter(botilbud=self).open()[:HOME_PAGE_LIMIT]
+        )
+        context["calendar"] = EventIndexPage.objects.live().first()
+        return context
+
+
+class HomeStaffAccess(models.Model):
+    """The editor group and media collection that belong to one home (see home.services)."""
+
+    botilbud = models.OneToOneField(
+        BotilbudPage, on_delete=models.CASCADE, related_name="staff_access"
+    )
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("medarbejderadgang")
+        verbose_name_plural = _("medarbejderadgange")
+
+    def __str__(self) -> str:
+        return str(self.group)
+
+
+class NewsPageQuerySet(PageQuerySet):
+    def latest_first(self):
+        return self.order_by("-date", "-first_published_at", "-pk")
+
+
+class NewsPage(BelongsToBotilbud, Page):
+    """News from a home: where "vis hvad der sker" happens."""
+
+    date = models.DateField(_("dato"), default=timezone.localdate)
+    intro = models.TextField(_("indledning"), max_length=400)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hovedbillede"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("indhold"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("botilbud"),
+    ]
+    parent_page_types = ["home.BotilbudPage"]
+    subpage_types = []
+
+    objects = PageManager.from_queryset(NewsPageQuerySet)()
+
+    class Meta:
+        verbose_name = _("nyhed")
+        verbose_name_plural = _("nyheder")
+        indexes = [models.Index(fields=["botilbud", "-date"], name="news_home_date")]
+
+
+class StandardPage(Page):
+    """About, privacy policy, the accessibility statement the law requires."""
+
+    intro = models.TextField(_("indledning"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("indhold"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["home.HomePage", "home.BotilbudPage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standardside")
+        verbose_name_plural = _("standardsider")

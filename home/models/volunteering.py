@@ -1,0 +1,79 @@
+"""Volunteer calls: a home asks relatives, network and associations for a hand (theme 1.1, 2)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from .base import BelongsToBotilbud
+
+
+class VolunteerCallQuerySet(PageQuerySet):
+    def open(self):
+        today = timezone.localdate()
+        return (
+            self.filter(status=VolunteerCallPage.Status.OPEN)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+            .order_by("expires_on", "-first_published_at", "pk")
+        )
+
+
+class VolunteerCallPage(BelongsToBotilbud, Page):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åben – vi søger stadig")
+        FILLED = "filled", _("Besat – tak for hjælpen")
+        CLOSED = "closed", _("Lukket")
+
+    summary = models.TextField(_("hvad skal vi have hjælp til?"), max_length=400)
+    body = RichTextField(_("beskrivelse"), features=["bold", "italic", "ol", "ul", "link"], blank=True)
+    when = models.CharField(
+        _("hvornår"), max_length=200, help_text=_("F.eks. 'Hver tirsdag kl. 14–16' eller en dato.")
+    )
+    people_needed = models.PositiveSmallIntegerField(_("antal frivillige"), default=1)
+    skills = models.TextField(_("det er godt, hvis du"), blank=True)
+    contact_name = models.CharField(_("kontaktperson"), max_length=200)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    contact_phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    expires_on = models.DateField(
+        _("udløber"), null=True, blank=True, help_text=_("Opslaget vises ikke som åbent efter denne dato.")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldRowPanel([FieldPanel("when"), FieldPanel("people_needed")]),
+        FieldPanel("skills"),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading=_("Kontakt"),
+        ),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("expires_on")]),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("skills"),
+        index.FilterField("status"),
+    ]
+    parent_page_types = ["home.BotilbudPage"]
+    subpage_types = []
+
+    objects = PageManager.from_queryset(VolunteerCallQuerySet)()
+
+    class Meta:
+        verbose_name = _("frivilligopslag")
+        verbose_name_plural = _("frivilligopslag")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN and (
+            self.expires_on is None or self.expires_on >= timezone.localdate()
+        )

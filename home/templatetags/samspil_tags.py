@@ -1,0 +1,88 @@
+"""Template helpers for the public site: navigation, breadcrumbs and Danish event times."""
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/header.html", takes_context=True)
+def site_header(context):
+    request = context.get("request")
+    current = context.get("page") or context.get("self")
+    menu = list(
+        Page.objects.live().in_menu().filter(depth=3).order_by("path").only("title", "url_path", "path")
+    )
+    current_path = getattr(current, "path", "")
+    return {
+        "request": request,
+        "menu": [
+            {"page": item, "active": bool(current_path) and current_path.startswith(item.path)}
+            for item in menu
+        ],
+        "search_query": context.get("search_query", ""),
+    }
+
+
+@register.inclusion_tag("includes/footer.html", takes_context=True)
+def site_footer(context):
+    from home.models import BotilbudPage, StandardPage
+
+    fields = ("title", "url_path", "path")
+    return {
+        "request": context.get("request"),
+        "homes": BotilbudPage.objects.live().public().order_by("title").only(*fields),
+        "about_pages": StandardPage.objects.live().public().filter(depth=3).order_by("path").only(*fields),
+    }
+
+
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, page, extra_title: str = ""):
+    ancestors = page.get_ancestors().filter(depth__gt=1).only("title", "url_path", "path")
+    return {"request": context.get("request"), "ancestors": ancestors, "page": page, "extra_title": extra_title}
+
+
+@register.filter
+def event_when(event) -> str:
+    """'lørdag 5. december 2026, kl. 14.00–16.00' in the site's time zone."""
+    start = timezone.localtime(event.start)
+    end = timezone.localtime(event.end) if event.end else None
+    day = date_format(start, "l j. F Y")
+    if event.all_day:
+        if end and end.date() != start.date():
+            return _("%(start)s til %(end)s") % {"start": day, "end": date_format(end, "l j. F Y")}
+        return _("%(day)s, hele dagen") % {"day": day}
+    start_time = start.strftime("%H.%M")
+    if end is None:
+        return _("%(day)s, kl. %(time)s") % {"day": day, "time": start_time}
+    if end.date() == start.date():
+        return _("%(day)s, kl. %(start)s–%(end)s") % {
+            "day": day,
+            "start": start_time,
+            "end": end.strftime("%H.%M"),
+        }
+    return _("%(start)s, kl. %(start_time)s til %(end)s, kl. %(end_time)s") % {
+        "start": day,
+        "start_time": start_time,
+        "end": date_format(end, "l j. F Y"),
+        "end_time": end.strftime("%H.%M"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def organisation_url(context, organisation) -> str:
+    """The organisation's page in the directory (looked up once per request)."""
+    from home.models import OrganisationIndexPage
+
+    request = context.get("request")
+    cache = getattr(request, "_samspil_directory", None) if request else None
+    if cache is None:
+        cache = OrganisationIndexPage.objects.live().first() or False
+        if request is not None:
+            request._samspil_directory = cache
+    if not cache or organisation is None:
+        return ""
+    return cache.organisation_url(organisation, request)

@@ -1,0 +1,12 @@
+"""The embedded default: SQLite, the database task worker and mail written to var/mail/."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", default=True)
+# Dev-only key: production.py refuses to start without a real SECRET_KEY.
+SECRET_KEY = SECRET_KEY or "samspil-dev-only-not-secret"  # noqa: F405, S105
+ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1"]  # noqa: F405
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
