@@ -1,5 +1,6 @@
 """Views outside the page tree: site search."""
 
+import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -11,14 +12,25 @@ from .models.events import page_number
 SEARCH_PAGE_SIZE = 10
 # Longer queries add nothing for a reader and only cost the database work.
 MAX_QUERY_LENGTH = 200
+# Quotes, operators and control characters mean syntax to the full-text engines (SQLite FTS5,
+# PostgreSQL tsquery); a reader means words, so only words reach the engine.
+NOT_A_WORD = re.compile(r"[^\w\s]|_")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_search_query(raw: str) -> tuple[str, str]:
+    """Return (what to show back to the reader, the words to search for)."""
+    shown = " ".join(CONTROL.sub(" ", raw).split())[:MAX_QUERY_LENGTH]
+    words = " ".join(NOT_A_WORD.sub(" ", shown).split())
+    return shown, words
 
 
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    results = Page.objects.live().public().search(query) if query else Page.objects.none()
+    shown, words = clean_search_query(request.GET.get("q", ""))
+    results = Page.objects.live().public().search(words) if words else Page.objects.none()
     page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     return TemplateResponse(
         request,
         "search/search.html",
-        {"search_query": query, "page_obj": page_obj, "querystring": urlencode({"q": query})},
+        {"search_query": shown, "page_obj": page_obj, "querystring": urlencode({"q": shown})},
     )

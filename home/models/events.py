@@ -162,10 +162,23 @@ def month_choices(today: dt.date) -> list[tuple[str, str]]:
     return choices
 
 
+class PageChoiceField(forms.ModelChoiceField):
+    """A choice of page by id that treats ids no database can hold as unknown, not as a crash."""
+
+    MAX_ID = 2**63 - 1
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            text = str(value).strip()
+            if not text.isdigit() or int(text) > self.MAX_ID:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class CalendarFilterForm(forms.Form):
     """The calendar's filters. Bad values are reported and ignored, never a server error."""
 
-    home = forms.ModelChoiceField(
+    home = PageChoiceField(
         label=_("Botilbud"),
         queryset=None,
         required=False,

@@ -1,0 +1,136 @@
+"""Browser tests: Debian's chromium driven by Playwright's sync API against pytest-django's live server.
+
+The data is built with ``transactional_db`` (the live server runs in another thread and must see
+it) and ``serialized_rollback``, so the Wagtail root page, default site and root collection that
+the migrations create are back in place for every test after the previous test's flush.
+"""
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from home.models import BotilbudPage, EventPage, NewsPage, VolunteerCallPage
+from ..conftest import Tree, make_call, make_event, make_image, make_news
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
+# every ORM call made from the tests while it runs.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Generous for a loaded CI machine, short enough that a missing element fails quickly.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for the whole session. Missing chromium is a failure, never a skip."""
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium. "
+            "Install it with `make browser-deps` (apt-get install chromium); "
+            "never `playwright install`.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def _new_page(browser, live_server, **context_options):
+    context = browser.new_context(base_url=live_server.url, locale="da-DK", **context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    """A fresh context (cookies, storage) and page per test, at a desktop size."""
+    context, new_page = _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server) -> Iterator:
+    """A fresh context at an iPhone 12–15 sized viewport."""
+    context, new_page = _new_page(
+        browser,
+        live_server,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
+    yield new_page
+    context.close()
+
+
+@dataclass
+class Content:
+    """The `tree` of tests/conftest.py with something happening at both homes."""
+
+    tree: Tree
+    news: NewsPage
+    event: EventPage
+    other_event: EventPage
+    call: VolunteerCallPage
+
+    @property
+    def home_a(self) -> BotilbudPage:
+        return self.tree.home_a
+
+    @property
+    def home_b(self) -> BotilbudPage:
+        return self.tree.home_b
+
+    def organisation_url(self) -> str:
+        return self.tree.directory.url + self.tree.organisation.slug + "/"
+
+
+@pytest.fixture
+def content(live_server, django_db_serialized_rollback, transactional_db, tree) -> Content:
+    """Pages for the browser: news with an image, events at both homes, an open volunteer call.
+
+    ``live_server`` and ``transactional_db`` come before ``tree``, so its ``db`` is transactional
+    and the server thread sees the committed rows.
+    """
+    soon = timezone.now() + dt.timedelta(days=3)
+    news = make_news(
+        tree.home_a,
+        "Sommerfest på Solgården",
+        image=make_image("Sommerfest"),
+        body=[("text", "<p>Tak til alle, der kom og var med.</p>")],
+    )
+    event = make_event(
+        tree.home_a,
+        "Bålaften",
+        start=soon,
+        organiser=tree.organisation,
+        external_url="https://example.dk/baal",
+        step_free=True,
+    )
+    other_event = make_event(tree.home_b, "Banko i Engbo", start=soon + dt.timedelta(days=1))
+    call = make_call(tree.home_a, "Hjælp til havearbejde")
+    return Content(tree=tree, news=news, event=event, other_event=other_event, call=call)
