@@ -41,7 +41,7 @@ def site_footer(context):
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page, extra_title: str = ""):
-    ancestors = page.get_ancestors().filter(depth__gt=1).only("title", "url_path", "path")
+    ancestors = page.get_ancestors().filter(depth__gt=1).only("title", "url_path", "path", "depth")
     return {"request": context.get("request"), "ancestors": ancestors, "page": page, "extra_title": extra_title}
 
 

@@ -164,6 +164,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 WAGTAIL_SITE_NAME = "Samspil – Tønder Kommunes botilbud"
 WAGTAIL_I18N_ENABLED = False
+# ASCII addresses ("/solgarden/") survive being read aloud, typed and pasted into mails.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("da", "Dansk"), ("en", "English")]
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
@@ -181,5 +183,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # Task and page-tree chatter belongs in debugging, not in every run's output.
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": os.environ.get("WORKER_LOG_LEVEL", "INFO")},
+        "wagtail": {"level": "WARNING"},
+        "modelsearch": {"level": "WARNING"},
     },
 }

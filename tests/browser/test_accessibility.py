@@ -1,0 +1,60 @@
+"""axe-core on every public page type: no serious or critical WCAG 2.1 A/AA violations."""
+
+import pytest
+
+from .conftest import AXE_JS
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+BLOCKING_IMPACTS = {"serious", "critical"}
+TARGETS_SHOWN = 3
+
+# Page type → (path on the live server given the test content, the HTTP status it answers with).
+PAGES = {
+    "front": (lambda c: "/", 200),
+    "botilbud": (lambda c: c.home_a.url, 200),
+    "news-with-image": (lambda c: c.news.url, 200),
+    "event-with-organiser": (lambda c: c.event.url, 200),
+    "calendar": (lambda c: c.tree.calendar.url, 200),
+    "calendar-filter-errors": (lambda c: f"{c.tree.calendar.url}?home=abc&month=13&page=-1", 200),
+    "volunteer-call": (lambda c: c.call.url, 200),
+    "organisation-directory": (lambda c: c.tree.directory.url, 200),
+    "organisation": (lambda c: c.organisation_url(), 200),
+    "standard": (lambda c: c.tree.about.url, 200),
+    "search": (lambda c: "/soeg/?q=Solg%C3%A5rden", 200),
+    "not-found": (lambda c: "/findes-ikke/", 404),
+}
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [", ".join(node["target"]) for node in violation["nodes"][:TARGETS_SHOWN]]
+        more = len(violation["nodes"]) - len(targets)
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" [{violation['helpUrl']}]\n    at {'; '.join(targets)}"
+            + (f" (+{more} more)" if more > 0 else "")
+        )
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci` (or `make setup`).", pytrace=False)
+    return str(AXE_JS)
+
+
+@pytest.mark.parametrize("page_type", list(PAGES))
+def test_no_serious_accessibility_violations(page, content, axe_source, page_type):
+    path_for, status = PAGES[page_type]
+    url = path_for(content)
+    response = page.goto(url)
+    assert response is not None and response.status == status, (url, response and response.status)
+    page.wait_for_load_state("load")
+    page.add_script_tag(path=axe_source)
+    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe found serious/critical violations on {url}:\n{describe(blocking)}"

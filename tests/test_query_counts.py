@@ -1,0 +1,64 @@
+"""A page with a handful of items costs the same queries as one with many (pinned budgets)."""
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from .conftest import make_call, make_event, make_image, make_news
+
+# Budgets measured on SQLite and PostgreSQL, with a little headroom; a rise means a new N+1.
+BUDGETS = {"front": 22, "home": 22, "calendar": 24, "directory": 18, "news": 18, "event": 20}
+
+
+def fill(tree, count: int) -> None:
+    image = make_image()
+    start = timezone.now() + dt.timedelta(days=1)
+    for n in range(count):
+        home = tree.home_a if n % 2 == 0 else tree.home_b
+        make_news(home, f"Nyhed {n}", image=image)
+        make_event(home, f"Arrangement {n}", start=start + dt.timedelta(hours=n),
+                   organiser=tree.organisation, image=image)
+        make_call(home, f"Opslag {n}")
+
+
+def urls(tree) -> dict[str, str]:
+    from home.models import EventPage, NewsPage
+
+    return {
+        "front": tree.front.url,
+        "home": tree.home_a.url,
+        "calendar": tree.calendar.url + "?home=%d" % tree.home_a.pk,
+        "directory": tree.directory.url,
+        "news": NewsPage.objects.filter(botilbud=tree.home_a).first().url,
+        "event": EventPage.objects.filter(botilbud=tree.home_a).first().url,
+    }
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # warm caches that live for the process (content types, site root paths)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_content_and_stays_in_budget(client, tree):
+    def measure() -> dict[str, int]:
+        return {name: count_queries(client, url) for name, url in urls(tree).items()}
+
+    fill(tree, 5)
+    small = measure()
+    fill(tree, 20)
+    large = measure()
+    assert small == large
+    over = {name: n for name, n in large.items() if n > BUDGETS[name]}
+    assert not over, f"over budget: {over} (budgets {BUDGETS})"
+
+
+def test_front_page_budget_with_assert_max(client, tree, django_assert_max_num_queries):
+    fill(tree, 8)
+    client.get("/")
+    with django_assert_max_num_queries(BUDGETS["front"]):
+        assert client.get("/").status_code == 200
