@@ -59,7 +59,9 @@ class BodyBlock(blocks.StreamBlock):
     )
     image = CaptionedImageBlock()
     gallery = GalleryBlock()
-    embed = EmbedBlock(label=_("video eller indlejring"), icon="media", template="home/blocks/embed.html")
+    embed = EmbedBlock(
+        label=_("video eller indlejring"), icon="media", template="home/blocks/embed.html"
+    )
 
     class Meta:
         block_counts = {}

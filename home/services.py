@@ -40,9 +40,11 @@ def ensure_home_staff_access(botilbud: BotilbudPage) -> HomeStaffAccess:
     The group may add, edit and publish only inside this home's subtree, and may use only
     this home's collection, so staff of one home cannot act on another.
     """
-    access = HomeStaffAccess.objects.select_related("group", "collection").filter(
-        botilbud=botilbud
-    ).first()
+    access = (
+        HomeStaffAccess.objects.select_related("group", "collection")
+        .filter(botilbud=botilbud)
+        .first()
+    )
     if access is None:
         group, _created = Group.objects.get_or_create(name=editor_group_name(botilbud))
         root = Collection.get_first_root_node()

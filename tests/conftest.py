@@ -83,7 +83,9 @@ class Tree:
 def tree(db) -> Tree:
     root = Page.get_first_root_node()
     front = root.add_child(
-        instance=HomePage(title="Botilbud i Tønder Kommune", slug="forside", intro="<p>Velkommen</p>")
+        instance=HomePage(
+            title="Botilbud i Tønder Kommune", slug="forside", intro="<p>Velkommen</p>"
+        )
     )
     Site.objects.update_or_create(
         is_default_site=True,
@@ -102,7 +104,9 @@ def tree(db) -> Tree:
         instance=StandardPage(title="Tilgængelighedserklæring", slug="tilgaengelighedserklaering")
     )
     organisation = Organisation.objects.create(
-        name="Tønder Idrætsforening", kind=Organisation.Kind.ASSOCIATION, description="Sport for alle."
+        name="Tønder Idrætsforening",
+        kind=Organisation.Kind.ASSOCIATION,
+        description="Sport for alle.",
     )
     return Tree(front, home_a, home_b, calendar, directory, about, organisation)
 

@@ -35,7 +35,9 @@ def events(tree):
         ),
         "past": make_event(tree.home_a, "Påskefrokost", start=now - dt.timedelta(days=30)),
         "municipal": make_event(
-            tree.calendar, "Idrætsdag for alle", start=now + dt.timedelta(days=10),
+            tree.calendar,
+            "Idrætsdag for alle",
+            start=now + dt.timedelta(days=10),
             organiser=tree.organisation,
         ),
         "choir": choir,

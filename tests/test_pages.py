@@ -29,7 +29,13 @@ def test_front_page_lists_homes_events_news_and_calls(client, tree):
     soup = parse(client.get("/"))
     assert_page_basics(soup)
     text = soup.get_text(" ")
-    for expected in ("Solgården", "Engbo", "Sommerfest", "Koncert i haven", "Hjælp til havearbejde"):
+    for expected in (
+        "Solgården",
+        "Engbo",
+        "Sommerfest",
+        "Koncert i haven",
+        "Hjælp til havearbejde",
+    ):
         assert expected in text
     assert "Tønder Idrætsforening" in text
 

@@ -68,8 +68,13 @@ def test_staff_cannot_publish_under_another_home_by_posting(client, tree, staff_
     client.force_login(staff_a)
     response = client.post(
         f"/admin/pages/add/home/newspage/{tree.home_b.pk}/",
-        {"title": "Indsneget nyhed", "slug": "indsneget", "intro": "x", "date": "2026-11-23",
-         "action-publish": "publish"},
+        {
+            "title": "Indsneget nyhed",
+            "slug": "indsneget",
+            "intro": "x",
+            "date": "2026-11-23",
+            "action-publish": "publish",
+        },
     )
     assert response.status_code in (302, 403)
     assert not Page.objects.filter(title="Indsneget nyhed").exists()

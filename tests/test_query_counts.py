@@ -18,8 +18,13 @@ def fill(tree, count: int) -> None:
     for n in range(count):
         home = tree.home_a if n % 2 == 0 else tree.home_b
         make_news(home, f"Nyhed {n}", image=image)
-        make_event(home, f"Arrangement {n}", start=start + dt.timedelta(hours=n),
-                   organiser=tree.organisation, image=image)
+        make_event(
+            home,
+            f"Arrangement {n}",
+            start=start + dt.timedelta(hours=n),
+            organiser=tree.organisation,
+            image=image,
+        )
         make_call(home, f"Opslag {n}")
 
 
@@ -29,7 +34,7 @@ def urls(tree) -> dict[str, str]:
     return {
         "front": tree.front.url,
         "home": tree.home_a.url,
-        "calendar": tree.calendar.url + "?home=%d" % tree.home_a.pk,
+        "calendar": f"{tree.calendar.url}?home={tree.home_a.pk}",
         "directory": tree.directory.url,
         "news": NewsPage.objects.filter(botilbud=tree.home_a).first().url,
         "event": EventPage.objects.filter(botilbud=tree.home_a).first().url,

@@ -11,14 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from ..blocks import BodyBlock
-from .base import BelongsToBotilbud, with_image
+from .base import BelongsToBotilbud, SamspilPageQuerySet
 
 CALENDAR_PAGE_SIZE = 20
-CARD_IMAGE = "fill-640x360-c50"
 
 
 class Audience(models.TextChoices):
@@ -27,10 +25,25 @@ class Audience(models.TextChoices):
     RESIDENTS = "residents", _("Beboere")
 
 
-class EventQuerySet(PageQuerySet):
+class EventQuerySet(SamspilPageQuerySet):
     def upcoming(self, now: dt.datetime | None = None):
         """Events that have not ended yet, soonest first (uses the ends_at index)."""
         return self.filter(ends_at__gte=now or timezone.now()).order_by("start", "pk")
+
+    def for_card(self):
+        """Just what an event card shows: listings stay cheap however wide the models grow."""
+        return self.select_related("botilbud", "organiser").only(
+            "title",
+            "url_path",
+            "start",
+            "end",
+            "all_day",
+            "location",
+            "audience",
+            "botilbud__title",
+            "botilbud__url_path",
+            "organiser__name",
+        )
 
 
 class EventPage(BelongsToBotilbud, Page):
@@ -64,7 +77,9 @@ class EventPage(BelongsToBotilbud, Page):
         help_text=_("Tom, hvis botilbuddet selv arrangerer."),
     )
     external_url = models.URLField(
-        _("link til arrangørens egen side"), blank=True, help_text=_("F.eks. foreningens aktivitet.")
+        _("link til arrangørens egen side"),
+        blank=True,
+        help_text=_("F.eks. foreningens aktivitet."),
     )
     step_free = models.BooleanField(_("trinfri adgang"), default=False)
     accessible_toilet = models.BooleanField(_("handicaptoilet"), default=False)
@@ -138,7 +153,9 @@ class EventPage(BelongsToBotilbud, Page):
     @property
     def accessibility_features(self) -> list[str]:
         names = ("step_free", "accessible_toilet", "hearing_loop", "quiet_room")
-        return [str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)]
+        return [
+            str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)
+        ]
 
     @property
     def organiser_or_none(self):
@@ -162,35 +179,23 @@ def month_choices(today: dt.date) -> list[tuple[str, str]]:
     return choices
 
 
-class PageChoiceField(forms.ModelChoiceField):
-    """A choice of page by id that treats ids no database can hold as unknown, not as a crash."""
-
-    MAX_ID = 2**63 - 1
-
-    def to_python(self, value):
-        if value not in self.empty_values:
-            text = str(value).strip()
-            if not text.isdigit() or int(text) > self.MAX_ID:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
 class CalendarFilterForm(forms.Form):
-    """The calendar's filters. Bad values are reported and ignored, never a server error."""
+    """The calendar's filters. Bad values are reported and ignored, never a server error.
 
-    home = PageChoiceField(
+    Homes and organisations are plain choices (one light query each) rather than model
+    choices: the filter needs only the id or slug, never the objects themselves.
+    """
+
+    home = forms.TypedChoiceField(
         label=_("Botilbud"),
-        queryset=None,
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label=_("Alle botilbud"),
         error_messages={"invalid_choice": _("Vi kender ikke det botilbud. Vælg et fra listen.")},
     )
-    organisation = forms.ModelChoiceField(
+    organisation = forms.ChoiceField(
         label=_("Arrangør"),
-        queryset=None,
         required=False,
-        to_field_name="slug",
-        empty_label=_("Alle arrangører"),
         error_messages={"invalid_choice": _("Vi kender ikke den arrangør. Vælg en fra listen.")},
     )
     audience = forms.ChoiceField(
@@ -211,8 +216,10 @@ class CalendarFilterForm(forms.Form):
         from .pages import BotilbudPage
 
         super().__init__(*args, **kwargs)
-        self.fields["home"].queryset = BotilbudPage.objects.live().public().order_by("title")
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        homes = BotilbudPage.objects.live().public().order_by("title").values_list("pk", "title")
+        self.fields["home"].choices = [("", _("Alle botilbud")), *homes]
+        organisations = Organisation.objects.order_by("name").values_list("slug", "name")
+        self.fields["organisation"].choices = [("", _("Alle arrangører")), *organisations]
         self.fields["month"].choices = month_choices(timezone.localdate())
 
     def valid_filters(self) -> dict:
@@ -259,11 +266,11 @@ class EventIndexPage(Page):
 
     def filtered_events(self, filters: dict, now: dt.datetime | None = None):
         now = now or timezone.now()
-        events = EventPage.objects.live().public().select_related("botilbud", "organiser")
+        events = EventPage.objects.live().public().for_card()
         if home := filters.get("home"):
-            events = events.filter(botilbud=home)
+            events = events.filter(botilbud_id=home)
         if organisation := filters.get("organisation"):
-            events = events.filter(organiser=organisation)
+            events = events.filter(organiser__slug=organisation)
         if audience := filters.get("audience"):
             events = events.filter(audience=audience)
         month_end = None
@@ -279,8 +286,7 @@ class EventIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         form = CalendarFilterForm(request.GET or None)
         filters = form.valid_filters() if request.GET else {}
-        events = with_image(self.filtered_events(filters), "image", CARD_IMAGE)
-        paginator = Paginator(events, CALENDAR_PAGE_SIZE)
+        paginator = Paginator(self.filtered_events(filters), CALENDAR_PAGE_SIZE)
         context.update(
             form=form,
             filters=filters,

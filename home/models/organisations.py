@@ -13,6 +13,8 @@ from wagtail.search import index
 from .base import with_image
 
 LOGO_IMAGE = "max-240x120"
+DIRECTORY_EVENTS = 3
+ORGANISATION_EVENTS = 12
 
 
 class Organisation(index.Indexed, models.Model):
@@ -31,7 +33,9 @@ class Organisation(index.Indexed, models.Model):
         blank=True,
         help_text=_("Bruges i adressen til foreningens side. Udfyldes automatisk."),
     )
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION
+    )
     description = models.TextField(_("beskrivelse"), blank=True)
     website = models.URLField(_("hjemmeside"), blank=True)
     contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
@@ -101,13 +105,19 @@ class OrganisationIndexPage(RoutablePageMixin, Page):
     def upcoming_events(self):
         from .events import EventPage
 
-        return EventPage.objects.live().public().upcoming().select_related("botilbud")
+        return EventPage.objects.live().public().upcoming().for_card()
 
     @path("")
     def directory(self, request):
         organisations = with_image(Organisation.objects.order_by("name"), "logo", LOGO_IMAGE)
         organisations = organisations.prefetch_related(
-            Prefetch("events", queryset=self.upcoming_events(), to_attr="upcoming")
+            # A sliced prefetch (a window function) loads three events per organisation,
+            # not every upcoming event of every organisation.
+            Prefetch(
+                "events",
+                queryset=self.upcoming_events()[:DIRECTORY_EVENTS],
+                to_attr="upcoming",
+            )
         )
         kind = request.GET.get("kind", "")
         if kind in Organisation.Kind.values:
@@ -125,6 +135,8 @@ class OrganisationIndexPage(RoutablePageMixin, Page):
 
     @path("<slug:slug>/", name="organisation")
     def organisation(self, request, slug: str):
+        from .pages import calendar_page
+
         organisation = get_object_or_404(
             with_image(Organisation.objects.all(), "logo", LOGO_IMAGE), slug=slug
         )
@@ -132,13 +144,18 @@ class OrganisationIndexPage(RoutablePageMixin, Page):
             request,
             context_overrides={
                 "organisation": organisation,
-                "events": self.upcoming_events().filter(organiser=organisation),
+                "events": self.upcoming_events().filter(organiser=organisation)[
+                    :ORGANISATION_EVENTS
+                ],
+                "calendar": calendar_page(),
             },
             template="home/organisation_detail.html",
         )
 
     def organisation_url(self, organisation: Organisation, request=None) -> str:
-        return self.get_url(request) + self.reverse_subpage("organisation", args=[organisation.slug])
+        return self.get_url(request) + self.reverse_subpage(
+            "organisation", args=[organisation.slug]
+        )
 
     def get_sitemap_urls(self, request=None):
         urls = super().get_sitemap_urls(request)

@@ -7,16 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Collection, Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from ..blocks import BodyBlock, FacilityBlock
-from .base import BelongsToBotilbud, with_image
+from .base import BelongsToBotilbud, SamspilPageManager, SamspilPageQuerySet, with_image
 
 CARD_IMAGE = "fill-640x360-c50"
 HERO_IMAGE = "fill-1200x500-c50"
 FRONT_PAGE_LIMIT = 6
 HOME_PAGE_LIMIT = 4
+
+
+def calendar_page():
+    """The calendar, for "see all events" links (just enough of it to build its URL)."""
+    from .events import EventIndexPage
+
+    return EventIndexPage.objects.live().only("title", "url_path").first()
 
 
 class HomePage(Page):
@@ -40,7 +46,7 @@ class HomePage(Page):
         verbose_name_plural = _("forsider")
 
     def get_context(self, request, *args, **kwargs):
-        from .events import EventIndexPage, EventPage
+        from .events import EventPage
         from .volunteering import VolunteerCallPage
 
         context = super().get_context(request, *args, **kwargs)
@@ -48,22 +54,17 @@ class HomePage(Page):
             BotilbudPage.objects.live().public().child_of(self).order_by("title"),
             "image",
             CARD_IMAGE,
-        )
+        ).only("title", "url_path", "intro", "city", "image")
         context["events"] = (
-            EventPage.objects.live().public().descendant_of(self).upcoming()
-            .select_related("botilbud", "organiser")[:FRONT_PAGE_LIMIT]
-        )
-        context["news"] = with_image(
-            NewsPage.objects.live().public().descendant_of(self).latest_first()
-            .select_related("botilbud"),
-            "image",
-            CARD_IMAGE,
+            EventPage.objects.live().public().descendant_of(self).upcoming().for_card()
+        )[:FRONT_PAGE_LIMIT]
+        context["news"] = (
+            NewsPage.objects.live().public().descendant_of(self).latest_first().for_card()
         )[:FRONT_PAGE_LIMIT]
         context["volunteer_calls"] = (
-            VolunteerCallPage.objects.live().public().descendant_of(self).open()
-            .select_related("botilbud")[:FRONT_PAGE_LIMIT]
-        )
-        context["calendar"] = EventIndexPage.objects.live().first()
+            VolunteerCallPage.objects.live().public().descendant_of(self).open().for_card()
+        )[:FRONT_PAGE_LIMIT]
+        context["calendar"] = calendar_page()
         return context
 
 
@@ -74,7 +75,9 @@ class BotilbudPage(Page):
     target_group = models.TextField(
         _("målgruppe"), help_text=_("Hvem bor her? Skriv i et sprog, alle kan forstå.")
     )
-    body = RichTextField(_("om botilbuddet"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link"], blank=True)
+    body = RichTextField(
+        _("om botilbuddet"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link"], blank=True
+    )
     image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("billede"),
@@ -123,30 +126,34 @@ class BotilbudPage(Page):
         index.SearchField("facilities"),
     ]
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["home.NewsPage", "home.EventPage", "home.VolunteerCallPage", "home.StandardPage"]
+    subpage_types = [
+        "home.NewsPage",
+        "home.EventPage",
+        "home.VolunteerCallPage",
+        "home.StandardPage",
+    ]
+
+    objects = SamspilPageManager()
 
     class Meta:
         verbose_name = _("botilbud")
         verbose_name_plural = _("botilbud")
 
     def get_context(self, request, *args, **kwargs):
-        from .events import EventIndexPage, EventPage
+        from .events import EventPage
         from .volunteering import VolunteerCallPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["news"] = with_image(
-            NewsPage.objects.live().public().filter(botilbud=self).latest_first(),
-            "image",
-            CARD_IMAGE,
+        context["news"] = (
+            NewsPage.objects.live().public().filter(botilbud=self).latest_first().for_card()
         )[:HOME_PAGE_LIMIT]
         context["events"] = (
-            EventPage.objects.live().public().filter(botilbud=self).upcoming()
-            .select_related("organiser")[:HOME_PAGE_LIMIT]
-        )
+            EventPage.objects.live().public().filter(botilbud=self).upcoming().for_card()
+        )[:HOME_PAGE_LIMIT]
         context["volunteer_calls"] = (
-            VolunteerCallPage.objects.live().public().filter(botilbud=self).open()[:HOME_PAGE_LIMIT]
-        )
-        context["calendar"] = EventIndexPage.objects.live().first()
+            VolunteerCallPage.objects.live().public().filter(botilbud=self).open().for_card()
+        )[:HOME_PAGE_LIMIT]
+        context["calendar"] = calendar_page()
         return context
 
 
@@ -167,9 +174,17 @@ class HomeStaffAccess(models.Model):
         return str(self.group)
 
 
-class NewsPageQuerySet(PageQuerySet):
+class NewsPageQuerySet(SamspilPageQuerySet):
     def latest_first(self):
         return self.order_by("-date", "-first_published_at", "-pk")
+
+    def for_card(self):
+        """Just what a news card shows, with its image and rendition in two queries."""
+        return (
+            with_image(self, "image", CARD_IMAGE)
+            .only("title", "url_path", "date", "intro", "image", "botilbud__title")
+            .select_related("botilbud")
+        )
 
 
 class NewsPage(BelongsToBotilbud, Page):
@@ -222,6 +237,8 @@ class StandardPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["home.HomePage", "home.BotilbudPage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]
+
+    objects = SamspilPageManager()
 
     class Meta:
         verbose_name = _("standardside")

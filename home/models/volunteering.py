@@ -7,19 +7,23 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from .base import BelongsToBotilbud
+from .base import BelongsToBotilbud, SamspilPageQuerySet
 
 
-class VolunteerCallQuerySet(PageQuerySet):
+class VolunteerCallQuerySet(SamspilPageQuerySet):
     def open(self):
         today = timezone.localdate()
         return (
             self.filter(status=VolunteerCallPage.Status.OPEN)
             .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
             .order_by("expires_on", "-first_published_at", "pk")
+        )
+
+    def for_card(self):
+        return self.select_related("botilbud").only(
+            "title", "url_path", "summary", "when", "botilbud__title"
         )
 
 
@@ -30,7 +34,9 @@ class VolunteerCallPage(BelongsToBotilbud, Page):
         CLOSED = "closed", _("Lukket")
 
     summary = models.TextField(_("hvad skal vi have hjælp til?"), max_length=400)
-    body = RichTextField(_("beskrivelse"), features=["bold", "italic", "ol", "ul", "link"], blank=True)
+    body = RichTextField(
+        _("beskrivelse"), features=["bold", "italic", "ol", "ul", "link"], blank=True
+    )
     when = models.CharField(
         _("hvornår"), max_length=200, help_text=_("F.eks. 'Hver tirsdag kl. 14–16' eller en dato.")
     )
@@ -39,9 +45,14 @@ class VolunteerCallPage(BelongsToBotilbud, Page):
     contact_name = models.CharField(_("kontaktperson"), max_length=200)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     contact_phone = models.CharField(_("telefon"), max_length=40, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     expires_on = models.DateField(
-        _("udløber"), null=True, blank=True, help_text=_("Opslaget vises ikke som åbent efter denne dato.")
+        _("udløber"),
+        null=True,
+        blank=True,
+        help_text=_("Opslaget vises ikke som åbent efter denne dato."),
     )
 
     content_panels = [

@@ -14,7 +14,11 @@ def site_header(context):
     request = context.get("request")
     current = context.get("page") or context.get("self")
     menu = list(
-        Page.objects.live().in_menu().filter(depth=3).order_by("path").only("title", "url_path", "path")
+        Page.objects.live()
+        .in_menu()
+        .filter(depth=3)
+        .order_by("path")
+        .only("title", "url_path", "path")
     )
     current_path = getattr(current, "path", "")
     return {
@@ -35,14 +39,23 @@ def site_footer(context):
     return {
         "request": context.get("request"),
         "homes": BotilbudPage.objects.live().public().order_by("title").only(*fields),
-        "about_pages": StandardPage.objects.live().public().filter(depth=3).order_by("path").only(*fields),
+        "about_pages": StandardPage.objects.live()
+        .public()
+        .filter(depth=3)
+        .order_by("path")
+        .only(*fields),
     }
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page, extra_title: str = ""):
     ancestors = page.get_ancestors().filter(depth__gt=1).only("title", "url_path", "path", "depth")
-    return {"request": context.get("request"), "ancestors": ancestors, "page": page, "extra_title": extra_title}
+    return {
+        "request": context.get("request"),
+        "ancestors": ancestors,
+        "page": page,
+        "extra_title": extra_title,
+    }
 
 
 @register.filter

@@ -5,8 +5,8 @@ from .base import env_bool
 
 DEBUG = env_bool("DEBUG", default=True)
 # Dev-only key: production.py refuses to start without a real SECRET_KEY.
-SECRET_KEY = SECRET_KEY or "samspil-dev-only-not-secret"  # noqa: F405, S105
-ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1"]  # noqa: F405
-STORAGES["staticfiles"] = {  # noqa: F405
+SECRET_KEY = SECRET_KEY or "samspil-dev-only-not-secret"
+ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1"]
+STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -39,7 +39,9 @@ def test_front_page_to_home_news_event_and_filtered_calendar(page, content):
     facts.get_by_role("link", name=home.title, exact=True).click()
     expect(page.locator("h1")).to_have_text(home.title)
     page.get_by_role("link", name=f"Alle arrangementer på {home.title}").click()
-    expect(page).to_have_url(re.compile(rf"{re.escape(content.tree.calendar.url)}\?home={home.pk}$"))
+    expect(page).to_have_url(
+        re.compile(rf"{re.escape(content.tree.calendar.url)}\?home={home.pk}$")
+    )
     expect(page.locator("h1")).to_have_text(content.tree.calendar.title)
     expect(page.locator("#id_home")).to_have_value(str(home.pk))
     expect(page.locator("#id_home option:checked")).to_have_text(home.title)

@@ -9,6 +9,9 @@ are relative to the moment of the first run, so a fresh database always has upco
 Images are drawn locally with Pillow; nothing is downloaded.
 """
 
+# Danish typography uses the en dash (U+2013) in running text and time spans ("kl. 14-16").
+# ruff: noqa: RUF001
+
 import datetime as dt
 import functools
 import html
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
@@ -90,7 +94,8 @@ def h2(text: str) -> str:
 
 
 def ul(*items: str) -> str:
-    return "<ul>" + "".join(f"<li>{html.escape(item, quote=False)}</li>" for item in items) + "</ul>"
+    items_html = "".join(f"<li>{html.escape(item, quote=False)}</li>" for item in items)
+    return f"<ul>{items_html}</ul>"
 
 
 def text_block(*parts: str) -> dict:
@@ -527,7 +532,9 @@ HOMES = [
                     "Beboerne har selv været med til at vælge farver og møbler. Rummet kan "
                     "bookes på tavlen ved køkkenet.",
                 ),
-                "image": Img("Det nye stillerum på Engbo med dæmpet lys og lænestol", "Stillerummet"),
+                "image": Img(
+                    "Det nye stillerum på Engbo med dæmpet lys og lænestol", "Stillerummet"
+                ),
             },
         ],
         "events": [
@@ -558,7 +565,9 @@ HOMES = [
                 intro="Pårørende og venner er velkomne til en aften med brætspil og te.",
                 text=p("Tag gerne dit eget yndlingsspil med."),
                 access=("step_free", "quiet_room"),
-                accessibility_notes="Stillerummet er åbent hele aftenen, hvis du har brug for en pause.",
+                accessibility_notes=(
+                    "Stillerummet er åbent hele aftenen, hvis du har brug for en pause."
+                ),
             ),
             _event(
                 "Cykeltur langs Vadehavet",
@@ -661,7 +670,10 @@ HOMES = [
                 ),
                 "image": Img("Fællesspisning med pårørende på Marskhuset", "Fællesspisning"),
                 "gallery": [
-                    Img("Langt bord dækket op til fællesspisning på Marskhuset", "Bordet er dækket"),
+                    Img(
+                        "Langt bord dækket op til fællesspisning på Marskhuset",
+                        "Bordet er dækket",
+                    ),
                     Img("Pårørende og beboere hjælper med opvasken", "Hjælp til opvasken"),
                 ],
             },
@@ -1287,26 +1299,34 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)
 
 
+@functools.cache
+def _sky_mask() -> PILImage.Image:
+    return PILImage.linear_gradient("L").resize(PICTURE_SIZE)
+
+
 def _rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
     return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
 
 
-def _fit_font(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, smallest: int = 18):
-    font = _font(size)
-    while draw.textlength(text, font=font) > width and size > smallest:
+def _fit_size(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, smallest: int = 18):
+    """The largest font size up to ``size`` at which ``text`` fits in ``width`` pixels."""
+    while draw.textlength(text, font=_font(size)) > width and size > smallest:
         size -= 2
-        font = _font(size)
-    return font
+    return size
+
+
+def _fit_font(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, smallest: int = 18):
+    return _font(_fit_size(draw, text, width, size, smallest))
 
 
 def render_picture(caption: str, palette: tuple[str, str, str], seed: str) -> bytes:
-    """A calm landscape: a vertical gradient sky, a sun, rolling hills and a caption band."""
+    """A calm landscape: a vertical gradient sky, a sun, rolling hills and a caption."""
     width, height = PICTURE_SIZE
     top, bottom, accent = (_rgb(colour) for colour in palette)
     rng = random.Random(seed)  # noqa: S311 - decoration, not security
 
-    mask = PILImage.linear_gradient("L").resize(PICTURE_SIZE)
+    mask = _sky_mask()
     picture = PILImage.composite(
         PILImage.new("RGB", PICTURE_SIZE, bottom), PILImage.new("RGB", PICTURE_SIZE, top), mask
     ).convert("RGBA")
@@ -1330,15 +1350,20 @@ def render_picture(caption: str, palette: tuple[str, str, str], seed: str) -> by
         )
     picture = PILImage.alpha_composite(picture, layer)
 
-    band = PILImage.new("RGBA", PICTURE_SIZE, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(band)
-    band_height = 92
-    draw.rectangle([0, height - band_height, width, height], fill=(0, 0, 0, 120))
-    font = _fit_font(draw, caption, width - 80, 44)
+    # The caption sits where every crop the templates use keeps it: the hero's 1200x500 cuts
+    # 87 px off top and bottom, the gallery's 4:3 cuts 150 px off each side.
+    label = PILImage.new("RGBA", PICTURE_SIZE, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(label)
+    font = _fit_font(draw, caption, width - 2 * 190, 42)
     left, text_top, right, text_bottom = draw.textbbox((0, 0), caption, font=font)
-    y = height - band_height + (band_height - (text_bottom - text_top)) // 2 - text_top
-    draw.text((40, y), caption, font=font, fill=(255, 255, 255, 255))
-    picture = PILImage.alpha_composite(picture, band).convert("RGB")
+    x, y, pad = 170, 470, 18
+    draw.rounded_rectangle(
+        [x, y, x + (right - left) + 2 * pad, y + (text_bottom - text_top) + 2 * pad],
+        radius=14,
+        fill=(0, 0, 0, 135),
+    )
+    draw.text((x + pad - left, y + pad - text_top), caption, font=font, fill=(255, 255, 255, 255))
+    picture = PILImage.alpha_composite(picture, label).convert("RGB")
 
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG", quality=85)
@@ -1358,8 +1383,8 @@ def render_logo(name: str, initials: str, colour: str) -> bytes:
     words = name.split()
     lines = [" ".join(words[: (len(words) + 1) // 2]), " ".join(words[(len(words) + 1) // 2 :])]
     lines = [line for line in lines if line]
+    font = _font(min(_fit_size(draw, line, width - 210, 34, smallest=14) for line in lines))
     for line_no, line in enumerate(lines):
-        font = _fit_font(draw, line, width - 210, 34, smallest=14)
         y = height // 2 + (line_no - (len(lines) - 1) / 2) * 44
         draw.text((190, y), line, font=font, fill=accent, anchor="lm")
     buffer = io.BytesIO()
@@ -1735,6 +1760,10 @@ class _Seeder:
             }
         )
 
+    @functools.cache  # noqa: B019 - one seeder per run, so the cache dies with it
+    def staff_password_hash(self) -> str:
+        return make_password(STAFF_PASSWORD)
+
     def staff_user(self, home: BotilbudPage, spec: dict, group) -> None:
         user_model = get_user_model()
         username = spec["slug"]
@@ -1743,13 +1772,15 @@ class _Seeder:
         if not existed:
             first_name, last_name = spec["staff"]
             local_part = danish_slug(f"{first_name} {last_name}").replace("-", ".")
-            user = user_model.objects.create_user(
-                username,
-                f"{local_part}@{MAIL_DOMAIN}",
-                STAFF_PASSWORD,
+            user = user_model(
+                username=username,
+                email=f"{local_part}@{MAIL_DOMAIN}",
                 first_name=first_name,
                 last_name=last_name,
+                # One hash shared by all staff users: hashing is the slowest step of the seed.
+                password=self.staff_password_hash(),
             )
+            user.save()
             self.created["users"] += 1
         user.groups.add(group)
         self.credentials.append(
@@ -1842,8 +1873,10 @@ def write_summary(stdout, result: dict) -> None:
     stdout.write("\nLogin på /admin/ – KUN til udvikling:\n")
     stdout.write(f"  {'Brugernavn':<16}{'Adgangskode':<16}Rolle\n")
     for row in result["credentials"]:
-        note = " (fandtes i forvejen – adgangskoden er ikke ændret)" if row["existed"] else ""
-        stdout.write(f"  {row['username']:<16}{row['password']:<16}{row['role']}{note}\n")
+        mark = " *" if row["existed"] else ""
+        stdout.write(f"  {row['username']:<16}{row['password']:<16}{row['role']}{mark}\n")
+    if any(row["existed"] for row in result["credentials"]):
+        stdout.write("  * fandtes i forvejen; adgangskoden er ikke ændret.\n")
 
 
 class Command(BaseCommand):
