@@ -1,7 +1,7 @@
 """Volunteer calls: a home asks relatives, network and associations for a hand (theme 1.1, 2)."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -18,7 +18,8 @@ class VolunteerCallQuerySet(SamspilPageQuerySet):
         return (
             self.filter(status=VolunteerCallPage.Status.OPEN)
             .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-            .order_by("expires_on", "-first_published_at", "pk")
+            # Soonest deadline first; calls without one after them, on every database.
+            .order_by(F("expires_on").asc(nulls_last=True), "-first_published_at", "pk")
         )
 
     def for_card(self):

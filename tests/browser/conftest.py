@@ -1,4 +1,4 @@
-"""Browser tests: Debian's chromium driven by Playwright's sync API against pytest-django's live server.
+"""Browser tests: Debian's chromium, driven by Playwright's sync API, against the live server.
 
 The data is built with ``transactional_db`` (the live server runs in another thread and must see
 it) and ``serialized_rollback``, so the Wagtail root page, default site and root collection that
@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from home.models import BotilbudPage, EventPage, NewsPage, VolunteerCallPage
+
 from ..conftest import Tree, make_call, make_event, make_image, make_news
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
@@ -117,11 +118,21 @@ def content(live_server, django_db_serialized_rollback, transactional_db, tree) 
     and the server thread sees the committed rows.
     """
     soon = timezone.now() + dt.timedelta(days=3)
+    image = make_image("Sommerfest")
+    tree.home_a.image = image
+    tree.home_a.facilities = [
+        ("facility", {"name": "Spabad", "description": "Med lift.", "shared": True})
+    ]
+    tree.home_a.save_revision().publish()
     news = make_news(
         tree.home_a,
         "Sommerfest på Solgården",
-        image=make_image("Sommerfest"),
-        body=[("text", "<p>Tak til alle, der kom og var med.</p>")],
+        image=image,
+        body=[
+            ("text", "<p>Tak til alle, der kom og var med.</p>"),
+            ("image", {"image": image, "alt_text": "Bord med kage", "caption": "Kagebordet"}),
+            ("gallery", {"title": "Billeder fra dagen", "images": [image, image]}),
+        ],
     )
     event = make_event(
         tree.home_a,
@@ -130,7 +141,15 @@ def content(live_server, django_db_serialized_rollback, transactional_db, tree) 
         organiser=tree.organisation,
         external_url="https://example.dk/baal",
         step_free=True,
+        hearing_loop=True,
+        audience="relatives",
     )
     other_event = make_event(tree.home_b, "Banko i Engbo", start=soon + dt.timedelta(days=1))
-    call = make_call(tree.home_a, "Hjælp til havearbejde")
+    call = make_call(
+        tree.home_a,
+        "Hjælp til havearbejde",
+        body="<p>Vi har en stor have.</p>",
+        skills="Kan lide at være ude.",
+        contact_email="have@example.dk",
+    )
     return Content(tree=tree, news=news, event=event, other_event=other_event, call=call)

@@ -57,4 +57,7 @@ def test_no_serious_accessibility_violations(page, content, axe_source, page_typ
     page.add_script_tag(path=axe_source)
     results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, f"axe found serious/critical violations on {url}:\n{describe(blocking)}"
+    if blocking:
+        pytest.fail(
+            f"axe found serious/critical violations on {url}:\n{describe(blocking)}", pytrace=False
+        )

@@ -9,9 +9,6 @@ are relative to the moment of the first run, so a fresh database always has upco
 Images are drawn locally with Pillow; nothing is downloaded.
 """
 
-# Danish typography uses the en dash (U+2013) in running text and time spans ("kl. 14-16").
-# ruff: noqa: RUF001
-
 import datetime as dt
 import functools
 import html
@@ -1410,16 +1407,20 @@ def _quiet_wagtail():
 
 
 class _Seeder:
+    """One run of the seed: creates what is missing and counts what it created."""
+
     def __init__(self):
         self.created = Counter()
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
         self.image_model = get_image_model()
         self.credentials: list[dict] = []
+        self._staff_password_hash: str | None = None
 
     # -- generic get-or-create helpers -------------------------------------------------------
 
     def page(self, parent: Page, model: type[Page], slug: str, **fields) -> Page:
+        """The child of ``parent`` with ``slug``; created and published (with a revision) if new."""
         existing = parent.get_children().filter(slug=slug).first()
         if existing is not None:
             specific = existing.specific
@@ -1497,8 +1498,8 @@ class _Seeder:
 
     def point_default_site_at(self, front: HomePage) -> None:
         site = (
-            Site.objects.filter(is_default_site=True).first()
-            or Site.objects.filter(hostname="localhost", port=80).first()
+            Site.objects.filter(hostname="localhost", port=80).first()
+            or Site.objects.filter(is_default_site=True).first()
         )
         wanted = {
             "hostname": "localhost",
@@ -1510,6 +1511,9 @@ class _Seeder:
             Site.objects.create(site_name="Samspil", **wanted)
             return
         if any(getattr(site, field) != value for field, value in wanted.items()):
+            Site.objects.filter(is_default_site=True).exclude(pk=site.pk).update(
+                is_default_site=False
+            )
             for field, value in wanted.items():
                 setattr(site, field, value)
             site.site_name = site.site_name or "Samspil"
@@ -1760,9 +1764,11 @@ class _Seeder:
             }
         )
 
-    @functools.cache  # noqa: B019 - one seeder per run, so the cache dies with it
     def staff_password_hash(self) -> str:
-        return make_password(STAFF_PASSWORD)
+        # Hashing is the slowest step of the seed, so all staff users share one hash.
+        if self._staff_password_hash is None:
+            self._staff_password_hash = make_password(STAFF_PASSWORD)
+        return self._staff_password_hash
 
     def staff_user(self, home: BotilbudPage, spec: dict, group) -> None:
         user_model = get_user_model()
@@ -1777,7 +1783,6 @@ class _Seeder:
                 email=f"{local_part}@{MAIL_DOMAIN}",
                 first_name=first_name,
                 last_name=last_name,
-                # One hash shared by all staff users: hashing is the slowest step of the seed.
                 password=self.staff_password_hash(),
             )
             user.save()
