@@ -30,6 +30,9 @@ assets: $(DKFDS_DIR)/.built
 migrate: setup
 	@$(MANAGE) migrate --noinput -v 0
 
+# The demo's site address follows the port it is served on.
+export BASE_URL ?= http://127.0.0.1:$(PORT)
+
 demo: migrate
 	@$(MANAGE) seed_demo
 

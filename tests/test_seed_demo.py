@@ -2,8 +2,10 @@
 
 import datetime as dt
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
@@ -94,7 +96,8 @@ def test_running_twice_changes_nothing(seeded):
 def test_front_page_is_the_default_sites_root_and_the_welcome_page_is_gone(seeded):
     site = Site.objects.get(is_default_site=True)
 
-    assert (site.hostname, site.port) == ("localhost", 80)
+    base = urlsplit(settings.BASE_URL)
+    assert (site.hostname, site.port) == (base.hostname, base.port or 80)
     assert isinstance(site.root_page.specific, HomePage)
     assert site.root_page.slug == "forside"
     assert list(Page.objects.filter(depth=2)) == [site.root_page]

@@ -19,6 +19,7 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -1497,13 +1498,18 @@ class _Seeder:
         return front
 
     def point_default_site_at(self, front: HomePage) -> None:
+        # The site's address follows BASE_URL, so full URLs (sitemap, mails) point where
+        # the demo is actually served, e.g. http://127.0.0.1:8000/.
+        base = urlsplit(settings.BASE_URL)
+        hostname = base.hostname or "localhost"
+        port = base.port or (443 if base.scheme == "https" else 80)
         site = (
-            Site.objects.filter(hostname="localhost", port=80).first()
-            or Site.objects.filter(is_default_site=True).first()
+            Site.objects.filter(is_default_site=True).first()
+            or Site.objects.filter(hostname=hostname, port=port).first()
         )
         wanted = {
-            "hostname": "localhost",
-            "port": 80,
+            "hostname": hostname,
+            "port": port,
             "is_default_site": True,
             "root_page_id": front.pk,
         }
