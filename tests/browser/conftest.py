@@ -48,9 +48,18 @@ def browser():
             "never `playwright install`.",
             pytrace=False,
         )
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django keeps database connections in thread-local storage while no event loop runs in
+    # the thread, and in context-local storage while one does. Once Playwright's loop runs,
+    # the test thread would get fresh connection objects: ones without the test database's
+    # serialized contents (so serialized_rollback restores nothing) and not the ones shared
+    # with the live server. Keep using the same objects on both sides of the switch.
+    existing = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in existing.items():
+            connections[alias] = connection
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
@@ -123,7 +132,7 @@ def content(live_server, django_db_serialized_rollback, transactional_db, tree) 
     tree.home_a.facilities = [
         ("facility", {"name": "Spabad", "description": "Med lift.", "shared": True})
     ]
-    tree.home_a.save_revision().publish()
+    tree.home_a.save(update_fields=["image", "facilities"])  # the live row is what is served
     news = make_news(
         tree.home_a,
         "Sommerfest på Solgården",

@@ -54,6 +54,7 @@ def test_no_serious_accessibility_violations(page, content, axe_source, page_typ
     response = page.goto(url)
     assert response is not None and response.status == status, (url, response and response.status)
     page.wait_for_load_state("load")
+    assert page.locator("h1").count() == 1, f"{url} should have exactly one h1"
     page.add_script_tag(path=axe_source)
     results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]

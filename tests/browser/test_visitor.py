@@ -17,6 +17,7 @@ def test_front_page_to_home_news_event_and_filtered_calendar(page, content):
     page.locator("#botilbud").get_by_role("link", name=home.title, exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(home.url) + "$"))
     expect(page.locator("h1")).to_have_text(home.title)
+    expect(page.locator("#facilities-heading + .facility-list")).to_contain_text("Spabad")
 
     # Home → one of its news items.
     page.locator("section[aria-labelledby=news-heading]").get_by_role(
