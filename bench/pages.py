@@ -134,6 +134,7 @@ def urls(site) -> dict[str, str]:
     return {
         "front": site["front"].url,
         "botilbud": home.url,
+        "botilbud_news": home.url + "nyheder/",
         "news": NewsPage.objects.filter(botilbud=home).order_by("pk").first().url,
         "event": EventPage.objects.filter(botilbud=home).order_by("pk").first().url,
         "volunteer_call": VolunteerCallPage.objects.filter(botilbud=home)

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from wagtail.models import Page
 
-from .models.events import page_number
+from .models.base import page_number
 
 SEARCH_PAGE_SIZE = 10
 # Longer queries add nothing for a reader and only cost the database work.

@@ -14,6 +14,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("soeg/", home_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("nyhedsbrev/", include("newsletters.urls")),
+    # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth).
+    path("anymail/", include("anymail.urls")),
 ]
 
 if settings.DEBUG:

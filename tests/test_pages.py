@@ -191,3 +191,36 @@ def test_500_page_is_danish_and_standalone():
     soup = BeautifulSoup(html, "html.parser")
     assert soup.html["lang"] == "da"
     assert "fejl" in soup.h1.get_text()
+
+
+def test_pages_in_a_restricted_section_stay_out_of_public_listings(client, tree):
+    from wagtail.models import PageViewRestriction
+
+    hidden_news = make_news(tree.home_b, "Kun for personalet")
+    hidden_event = make_event(tree.home_b, "Personalemøde")
+    make_news(tree.home_a, "Offentlig nyhed")
+    PageViewRestriction.objects.create(page=hidden_news, restriction_type="login")
+    PageViewRestriction.objects.create(page=hidden_event, restriction_type="login")
+    for url in ("/", tree.home_b.url, tree.calendar.url):
+        text = parse(client.get(url)).get_text(" ")
+        assert "Kun for personalet" not in text and "Personalemøde" not in text, url
+    assert "Offentlig nyhed" in parse(client.get("/")).get_text(" ")
+    # The restricted page itself asks for a login rather than showing its content.
+    assert client.get(hidden_news.url).status_code == 302
+
+
+def test_home_news_archive_lists_all_news_paginated(client, tree):
+    for n in range(14):
+        make_news(tree.home_a, f"Nyhed nummer {n:02d}", date=dt.date(2026, 1, 1) + dt.timedelta(n))
+    make_news(tree.home_b, "Nyhed fra Engbo")
+    home = parse(client.get(tree.home_a.url))
+    archive_link = home.find("a", string=lambda s: s and "Alle nyheder fra Solgården" in s)
+    assert archive_link["href"] == tree.home_a.url + "nyheder/"
+    first = parse(client.get(archive_link["href"]))
+    assert_page_basics(first)
+    titles = [h.get_text(strip=True) for h in first.select(".card-heading")]
+    assert titles[0] == "Nyhed nummer 13" and len(titles) == 12
+    assert "Nyhed fra Engbo" not in first.get_text()
+    second = parse(client.get(archive_link["href"], {"page": "2"}))
+    assert len(second.select(".card-heading")) == 2
+    assert client.get(archive_link["href"], {"page": "<x>"}).status_code == 200

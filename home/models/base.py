@@ -1,28 +1,42 @@
 """Pieces shared by the page types: the derived link to the owning home, and image prefetching."""
 
+from contextvars import ContextVar
+
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch
-from django.db.models.functions import Length, Substr
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 
+# The view restrictions as seen by the current request, loaded at most once per request
+# (see home.middleware.ViewRestrictionsPerRequest); None outside a request.
+request_view_restrictions: ContextVar[dict | None] = ContextVar(
+    "request_view_restrictions", default=None
+)
+
 
 class SamspilPageQuerySet(PageQuerySet):
     def private_q(self):
-        """Pages inside a restricted section, as one correlated subquery.
+        """Pages inside a restricted section.
 
-        Wagtail's own version first loads every restriction in a query of its own, so each
-        `public()` listing on a page cost an extra round trip; here the restriction table
-        (a handful of rows) is consulted inside the listing's own query: a page is private
-        when some restricted page's path is a prefix of its path.
+        Wagtail's own version loads every view restriction in a query of its own each time
+        a listing calls `public()`, several times per page. Within a request the restricted
+        paths are loaded once and shared by all listings; outside one, Wagtail's way is used.
+        Restrictions changed during a request are seen by the next request.
         """
-        return Exists(
-            PageViewRestriction.objects.annotate(
-                prefix=Substr(OuterRef("path"), 1, Length("page__path"))
-            ).filter(page__path=F("prefix"))
-        )
+        scope = request_view_restrictions.get()
+        if scope is None:
+            return super().private_q()
+        if "paths" not in scope:
+            scope["paths"] = list(
+                PageViewRestriction.objects.values_list("page__path", flat=True).distinct()
+            )
+        q = Q()
+        for path in scope["paths"]:
+            q |= Q(path__startswith=path)
+        # Match no page when no section is restricted, as Wagtail does.
+        return q if q else Q(pk__in=[])
 
 
 SamspilPageManager = PageManager.from_queryset(SamspilPageQuerySet)
@@ -76,3 +90,12 @@ def with_image(queryset, field: str, *filter_specs: str):
     return queryset.select_related(field).prefetch_related(
         Prefetch(f"{field}__renditions", queryset=renditions)
     )
+
+
+def page_number(raw: str | None) -> int:
+    """A page number from a query string; anything but a positive whole number means 1."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return number if number >= 1 else 1

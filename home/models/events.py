@@ -14,7 +14,7 @@ from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from ..blocks import BodyBlock
-from .base import BelongsToBotilbud, SamspilPageQuerySet
+from .base import BelongsToBotilbud, SamspilPageQuerySet, page_number
 
 CALENDAR_PAGE_SIZE = 20
 
@@ -240,14 +240,6 @@ def month_bounds(value: str) -> tuple[dt.datetime, dt.datetime]:
         timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
         timezone.make_aware(dt.datetime.combine(end, dt.time.min)),
     )
-
-
-def page_number(raw: str | None) -> int:
-    try:
-        number = int(raw or 1)
-    except ValueError:
-        return 1
-    return number if number >= 1 else 1
 
 
 class EventIndexPage(Page):

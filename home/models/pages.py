@@ -1,21 +1,32 @@
 """The municipality's front page, one page per botilbud, its news, and standard pages."""
 
 from django.contrib.auth.models import Group
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Collection, Page, PageManager
 from wagtail.search import index
 
 from ..blocks import BodyBlock, FacilityBlock
-from .base import BelongsToBotilbud, SamspilPageManager, SamspilPageQuerySet, with_image
+from .base import (
+    BelongsToBotilbud,
+    SamspilPageManager,
+    SamspilPageQuerySet,
+    page_number,
+    with_image,
+)
 
 CARD_IMAGE = "fill-640x360-c50"
 HERO_IMAGE = "fill-1200x500-c50"
-FRONT_PAGE_LIMIT = 6
-HOME_PAGE_LIMIT = 4
+# How much each listing shows before "see all": one row of news cards, a short list of events.
+NEWS_LIMIT = 3
+EVENTS_LIMIT = 5
+CALLS_LIMIT = 3
+NEWS_ARCHIVE_PAGE_SIZE = 12
 
 
 def calendar_page():
@@ -57,18 +68,18 @@ class HomePage(Page):
         ).only("title", "url_path", "intro", "city", "image")
         context["events"] = (
             EventPage.objects.live().public().descendant_of(self).upcoming().for_card()
-        )[:FRONT_PAGE_LIMIT]
+        )[:EVENTS_LIMIT]
         context["news"] = (
             NewsPage.objects.live().public().descendant_of(self).latest_first().for_card()
-        )[:FRONT_PAGE_LIMIT]
+        )[:NEWS_LIMIT]
         context["volunteer_calls"] = (
             VolunteerCallPage.objects.live().public().descendant_of(self).open().for_card()
-        )[:FRONT_PAGE_LIMIT]
+        )[:CALLS_LIMIT]
         context["calendar"] = calendar_page()
         return context
 
 
-class BotilbudPage(Page):
+class BotilbudPage(RoutablePageMixin, Page):
     """One residential care home: who it is for, how to visit, and what is happening there."""
 
     intro = models.TextField(_("kort introduktion"), max_length=600)
@@ -146,15 +157,40 @@ class BotilbudPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["news"] = (
             NewsPage.objects.live().public().filter(botilbud=self).latest_first().for_card()
-        )[:HOME_PAGE_LIMIT]
+        )[:NEWS_LIMIT]
         context["events"] = (
             EventPage.objects.live().public().filter(botilbud=self).upcoming().for_card()
-        )[:HOME_PAGE_LIMIT]
+        )[:EVENTS_LIMIT]
         context["volunteer_calls"] = (
             VolunteerCallPage.objects.live().public().filter(botilbud=self).open().for_card()
-        )[:HOME_PAGE_LIMIT]
+        )[:CALLS_LIMIT]
         context["calendar"] = calendar_page()
         return context
+
+    @path("")
+    def home(self, request):
+        return self.render(request)
+
+    @path("nyheder/", name="news")
+    def news_archive(self, request):
+        """Every news item of the home, newest first, a page at a time."""
+        news = NewsPage.objects.live().public().filter(botilbud=self).latest_first().for_card()
+        paginator = Paginator(news, NEWS_ARCHIVE_PAGE_SIZE)
+        return self.render(
+            request,
+            context_overrides={
+                "page_obj": paginator.get_page(page_number(request.GET.get("page"))),
+            },
+            template="home/botilbud_news.html",
+        )
+
+    def news_archive_url(self, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("news")
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        urls.append({"location": self.get_full_url(request) + self.reverse_subpage("news")})
+        return urls
 
 
 class HomeStaffAccess(models.Model):

@@ -33,6 +33,7 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 
 INSTALLED_APPS = [
     "home",
+    "newsletters",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "home.middleware.ViewRestrictionsPerRequest",
 ]
 
 ROOT_URLCONF = "samspil.urls"
@@ -154,6 +156,21 @@ ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
     for key, value in os.environ.items()
     if key.startswith("ANYMAIL_")
+}
+
+# One cache per process is enough for one server; with several web processes set CACHE_URL-like
+# shared storage (Redis, database) here, or the subscribe form's rate limits count per process.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "samspil"),
+    }
+}
+
+# Email digests (newsletters/conf.py lists every setting and its default).
+NEWSLETTERS = {
+    "CONSENT_VERSION": "2026-1",
+    "UNSUBSCRIBE_MAILTO": os.environ.get("NEWSLETTERS_UNSUBSCRIBE_MAILTO", ""),
 }
 
 SESSION_COOKIE_HTTPONLY = True

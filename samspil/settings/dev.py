@@ -7,6 +7,4 @@ DEBUG = env_bool("DEBUG", default=True)
 # Dev-only key: production.py refuses to start without a real SECRET_KEY.
 SECRET_KEY = SECRET_KEY or "samspil-dev-only-not-secret"
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1"]
-STORAGES["staticfiles"] = {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

@@ -15,6 +15,7 @@ PAGES = {
     "front": (lambda c: "/", 200),
     "botilbud": (lambda c: c.home_a.url, 200),
     "news-with-image": (lambda c: c.news.url, 200),
+    "news-archive": (lambda c: c.home_a.url + "nyheder/", 200),
     "event-with-organiser": (lambda c: c.event.url, 200),
     "calendar": (lambda c: c.tree.calendar.url, 200),
     "calendar-filter-errors": (lambda c: f"{c.tree.calendar.url}?home=abc&month=13&page=-1", 200),
