@@ -224,3 +224,40 @@ def test_home_news_archive_lists_all_news_paginated(client, tree):
     second = parse(client.get(archive_link["href"], {"page": "2"}))
     assert len(second.select(".card-heading")) == 2
     assert client.get(archive_link["href"], {"page": "<x>"}).status_code == 200
+
+
+def test_routing_serves_live_pages_and_hides_drafts(client, tree):
+    news = make_news(tree.home_a, "Kladde om udflugt")
+    assert client.get(news.url).status_code == 200
+    news.unpublish()
+    assert client.get("/solgarden/kladde-om-udflugt/").status_code == 404
+    url = tree.home_b.url
+    tree.home_b.unpublish()
+    assert client.get(url).status_code == 404
+    assert client.get(url + "nyheder/").status_code == 404
+    assert client.get(tree.home_a.url + "nyheder/").status_code == 200
+    assert client.get(tree.home_a.url + "findes-ikke/").status_code == 404
+
+
+def test_view_restrictions_apply_to_a_section_and_everything_under_it(client, tree):
+    from wagtail.models import PageViewRestriction
+
+    news = make_news(tree.home_b, "Under en beskyttet sektion")
+    PageViewRestriction.objects.create(
+        page=tree.home_b, restriction_type="password", password="hemmeligt"
+    )
+    for url in (tree.home_b.url, news.url):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Under en beskyttet sektion" not in response.content.decode()
+        assert 'name="password"' in response.content.decode()
+    assert client.get(tree.home_a.url).status_code == 200
+    assert "Under en beskyttet sektion" not in client.get("/").content.decode()
+
+
+def test_admin_privacy_dialog_still_reads_restrictions(admin_client, tree):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=tree.home_b, restriction_type="login")
+    response = admin_client.get(f"/admin/pages/{tree.home_b.pk}/privacy/")
+    assert response.status_code == 200

@@ -2,8 +2,10 @@
 
 from contextvars import ContextVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import PageManager, PageViewRestriction
@@ -16,30 +18,90 @@ request_view_restrictions: ContextVar[dict | None] = ContextVar(
 )
 
 
+def restrictions_in_request() -> list[PageViewRestriction] | None:
+    """Every view restriction (with its page's path), loaded once per request; None outside."""
+    scope = request_view_restrictions.get()
+    if scope is None:
+        return None
+    if "restrictions" not in scope:
+        scope["restrictions"] = list(
+            PageViewRestriction.objects.select_related("page").only("page__path")
+        )
+    return scope["restrictions"]
+
+
 class SamspilPageQuerySet(PageQuerySet):
     def private_q(self):
         """Pages inside a restricted section.
 
         Wagtail's own version loads every view restriction in a query of its own each time
-        a listing calls `public()`, several times per page. Within a request the restricted
-        paths are loaded once and shared by all listings; outside one, Wagtail's way is used.
-        Restrictions changed during a request are seen by the next request.
+        a listing calls `public()`, several times per page. Within a request they are loaded
+        once and shared by all listings; outside one, Wagtail's way is used. Restrictions
+        changed during a request are seen by the next request.
         """
-        scope = request_view_restrictions.get()
-        if scope is None:
+        restrictions = restrictions_in_request()
+        if restrictions is None:
             return super().private_q()
-        if "paths" not in scope:
-            scope["paths"] = list(
-                PageViewRestriction.objects.values_list("page__path", flat=True).distinct()
-            )
         q = Q()
-        for path in scope["paths"]:
+        for path in {restriction.page.path for restriction in restrictions}:
             q |= Q(path__startswith=path)
         # Match no page when no section is restricted, as Wagtail does.
         return q if q else Q(pk__in=[])
 
 
+class RequestScopedRestrictions:
+    """Answer "which view restrictions apply to this page?" from the request's own list.
+
+    Wagtail asks on every page it serves, with two queries (the ancestors, then their
+    restrictions). Here the answer comes from the restrictions already loaded for the
+    request: no query when none applies, which is nearly always. Aliases (whose
+    restrictions are their source's) keep Wagtail's way.
+    """
+
+    def get_view_restrictions(self):
+        restrictions = restrictions_in_request()
+        if restrictions is None or self.alias_of_id:
+            return super().get_view_restrictions()
+        matching = [r.pk for r in restrictions if self.path.startswith(r.page.path)]
+        if not matching:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=matching)
+
+
+class LeanChildRouting:
+    """Route to a child page with one light lookup and one fetch of the specific page.
+
+    Wagtail's default loads the child as a generic Page and then again as its specific
+    type. Here the first lookup reads just (pk, content type), and `known_children()` may
+    answer even that from data the request has already loaded.
+    """
+
+    def known_children(self, request) -> dict[str, tuple[int, int]]:
+        return {}
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        slug, remaining = path_components[0], path_components[1:]
+        row = self.known_children(request).get(slug)
+        if row is None:
+            row = self.get_children().filter(slug=slug).values_list("pk", "content_type_id").first()
+        if row is None:
+            raise Http404
+        model = ContentType.objects.get_for_id(row[1]).model_class()
+        if model is None:
+            # The page's model is gone from the code base; let Wagtail decide what to do.
+            return super().route(request, path_components)
+        subpage = model.objects.get(pk=row[0])
+        subpage._cached_parent_obj = self
+        return subpage.route(request, remaining)
+
+
 SamspilPageManager = PageManager.from_queryset(SamspilPageQuerySet)
+
+
+class LeanPage(RequestScopedRestrictions, LeanChildRouting):
+    """What every Samspil page type mixes in before Wagtail's Page."""
 
 
 class BelongsToBotilbud(models.Model):

@@ -14,7 +14,7 @@ from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from ..blocks import BodyBlock
-from .base import BelongsToBotilbud, SamspilPageQuerySet, page_number
+from .base import BelongsToBotilbud, LeanPage, SamspilPageQuerySet, page_number
 
 CALENDAR_PAGE_SIZE = 20
 
@@ -46,7 +46,7 @@ class EventQuerySet(SamspilPageQuerySet):
         )
 
 
-class EventPage(BelongsToBotilbud, Page):
+class EventPage(LeanPage, BelongsToBotilbud, Page):
     start = models.DateTimeField(_("starter"))
     end = models.DateTimeField(_("slutter"), null=True, blank=True)
     all_day = models.BooleanField(_("hele dagen"), default=False)
@@ -242,7 +242,7 @@ def month_bounds(value: str) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-class EventIndexPage(Page):
+class EventIndexPage(LeanPage, Page):
     """The calendar across all homes and partners."""
 
     intro = models.TextField(_("indledning"), blank=True)

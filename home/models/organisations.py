@@ -10,7 +10,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
-from .base import with_image
+from .base import LeanPage, with_image
 
 LOGO_IMAGE = "max-240x120"
 DIRECTORY_EVENTS = 3
@@ -87,7 +87,7 @@ class Organisation(index.Indexed, models.Model):
         super().save(*args, **kwargs)
 
 
-class OrganisationIndexPage(RoutablePageMixin, Page):
+class OrganisationIndexPage(RoutablePageMixin, LeanPage, Page):
     """The directory of civil-society partners; each has a page of its own with its events."""
 
     intro = models.TextField(_("indledning"), blank=True)
@@ -135,7 +135,7 @@ class OrganisationIndexPage(RoutablePageMixin, Page):
 
     @path("<slug:slug>/", name="organisation")
     def organisation(self, request, slug: str):
-        from .pages import calendar_page
+        from ..navigation import site_structure
 
         organisation = get_object_or_404(
             with_image(Organisation.objects.all(), "logo", LOGO_IMAGE), slug=slug
@@ -147,7 +147,7 @@ class OrganisationIndexPage(RoutablePageMixin, Page):
                 "events": self.upcoming_events().filter(organiser=organisation)[
                     :ORGANISATION_EVENTS
                 ],
-                "calendar": calendar_page(),
+                "calendar": site_structure(request).calendar,
             },
             template="home/organisation_detail.html",
         )

@@ -14,6 +14,7 @@ from wagtail.search import index
 from ..blocks import BodyBlock, FacilityBlock
 from .base import (
     BelongsToBotilbud,
+    LeanPage,
     SamspilPageManager,
     SamspilPageQuerySet,
     page_number,
@@ -29,14 +30,7 @@ CALLS_LIMIT = 3
 NEWS_ARCHIVE_PAGE_SIZE = 12
 
 
-def calendar_page():
-    """The calendar, for "see all events" links (just enough of it to build its URL)."""
-    from .events import EventIndexPage
-
-    return EventIndexPage.objects.live().only("title", "url_path").first()
-
-
-class HomePage(Page):
+class HomePage(LeanPage, Page):
     """The front page: the homes, and what is happening across them."""
 
     intro = RichTextField(_("introduktion"), features=["bold", "italic", "link"], blank=True)
@@ -52,11 +46,22 @@ class HomePage(Page):
     ]
     max_count = 1
 
+    def known_children(self, request) -> dict[str, tuple[int, int]]:
+        """The live, public top level is already loaded for the menu and footer."""
+        from ..navigation import site_structure
+
+        return {
+            page.slug: (page.pk, page.content_type_id)
+            for page in site_structure(request).pages
+            if page.path[: -self.steplen] == self.path
+        }
+
     class Meta:
         verbose_name = _("forside")
         verbose_name_plural = _("forsider")
 
     def get_context(self, request, *args, **kwargs):
+        from ..navigation import site_structure
         from .events import EventPage
         from .volunteering import VolunteerCallPage
 
@@ -75,11 +80,11 @@ class HomePage(Page):
         context["volunteer_calls"] = (
             VolunteerCallPage.objects.live().public().descendant_of(self).open().for_card()
         )[:CALLS_LIMIT]
-        context["calendar"] = calendar_page()
+        context["calendar"] = site_structure(request).calendar
         return context
 
 
-class BotilbudPage(RoutablePageMixin, Page):
+class BotilbudPage(RoutablePageMixin, LeanPage, Page):
     """One residential care home: who it is for, how to visit, and what is happening there."""
 
     intro = models.TextField(_("kort introduktion"), max_length=600)
@@ -151,6 +156,7 @@ class BotilbudPage(RoutablePageMixin, Page):
         verbose_name_plural = _("botilbud")
 
     def get_context(self, request, *args, **kwargs):
+        from ..navigation import site_structure
         from .events import EventPage
         from .volunteering import VolunteerCallPage
 
@@ -164,7 +170,7 @@ class BotilbudPage(RoutablePageMixin, Page):
         context["volunteer_calls"] = (
             VolunteerCallPage.objects.live().public().filter(botilbud=self).open().for_card()
         )[:CALLS_LIMIT]
-        context["calendar"] = calendar_page()
+        context["calendar"] = site_structure(request).calendar
         return context
 
     @path("")
@@ -223,7 +229,7 @@ class NewsPageQuerySet(SamspilPageQuerySet):
         )
 
 
-class NewsPage(BelongsToBotilbud, Page):
+class NewsPage(LeanPage, BelongsToBotilbud, Page):
     """News from a home: where "vis hvad der sker" happens."""
 
     date = models.DateField(_("dato"), default=timezone.localdate)
@@ -263,7 +269,7 @@ class NewsPage(BelongsToBotilbud, Page):
         indexes = [models.Index(fields=["botilbud", "-date"], name="news_home_date")]
 
 
-class StandardPage(Page):
+class StandardPage(LeanPage, Page):
     """About, privacy policy, the accessibility statement the law requires."""
 
     intro = models.TextField(_("indledning"), blank=True)

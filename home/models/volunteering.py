@@ -9,7 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
-from .base import BelongsToBotilbud, SamspilPageQuerySet
+from .base import BelongsToBotilbud, LeanPage, SamspilPageQuerySet
 
 
 class VolunteerCallQuerySet(SamspilPageQuerySet):
@@ -28,7 +28,7 @@ class VolunteerCallQuerySet(SamspilPageQuerySet):
         )
 
 
-class VolunteerCallPage(BelongsToBotilbud, Page):
+class VolunteerCallPage(LeanPage, BelongsToBotilbud, Page):
     class Status(models.TextChoices):
         OPEN = "open", _("Åben – vi søger stadig")
         FILLED = "filled", _("Besat – tak for hjælpen")

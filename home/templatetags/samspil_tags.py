@@ -4,7 +4,8 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+
+from home.navigation import site_structure
 
 register = template.Library()
 
@@ -13,19 +14,12 @@ register = template.Library()
 def site_header(context):
     request = context.get("request")
     current = context.get("page") or context.get("self")
-    menu = list(
-        Page.objects.live()
-        .in_menu()
-        .filter(depth=3)
-        .order_by("path")
-        .only("title", "url_path", "path")
-    )
     current_path = getattr(current, "path", "")
     return {
         "request": request,
         "menu": [
             {"page": item, "active": bool(current_path) and current_path.startswith(item.path)}
-            for item in menu
+            for item in site_structure(request).menu
         ],
         "search_query": context.get("search_query", ""),
     }
@@ -33,18 +27,9 @@ def site_header(context):
 
 @register.inclusion_tag("includes/footer.html", takes_context=True)
 def site_footer(context):
-    from home.models import BotilbudPage, StandardPage
-
-    fields = ("title", "url_path", "path")
-    return {
-        "request": context.get("request"),
-        "homes": BotilbudPage.objects.live().public().order_by("title").only(*fields),
-        "about_pages": StandardPage.objects.live()
-        .public()
-        .filter(depth=3)
-        .order_by("path")
-        .only(*fields),
-    }
+    request = context.get("request")
+    structure = site_structure(request)
+    return {"request": request, "homes": structure.homes, "about_pages": structure.about_pages}
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
@@ -87,15 +72,10 @@ def event_when(event) -> str:
 
 @register.simple_tag(takes_context=True)
 def organisation_url(context, organisation) -> str:
-    """The organisation's page in the directory (looked up once per request)."""
-    from home.models import OrganisationIndexPage
-
+    """The organisation's own page in the directory, or "" when there is no directory."""
     request = context.get("request")
-    cache = getattr(request, "_samspil_directory", None) if request else None
-    if cache is None:
-        cache = OrganisationIndexPage.objects.live().first() or False
-        if request is not None:
-            request._samspil_directory = cache
-    if not cache or organisation is None:
+    directory = site_structure(request).directory
+    if directory is None or organisation is None:
         return ""
-    return cache.organisation_url(organisation, request)
+    # The directory's route for one organisation is "<slug>/" (OrganisationIndexPage).
+    return f"{directory.get_url(request)}{organisation.slug}/"
