@@ -13,6 +13,7 @@ from .models import BotilbudPage, EventIndexPage, OrganisationIndexPage, Standar
 from .models.base import SamspilPageQuerySet
 
 # The front page is the site's root (depth 2); its children are the site's top level.
+ROOT_DEPTH = 2
 TOP_LEVEL_DEPTH = 3
 
 
@@ -42,12 +43,14 @@ def site_structure(request) -> SiteStructure:
         SamspilPageQuerySet(Page)
         .live()
         .public()
-        .filter(depth=TOP_LEVEL_DEPTH)
+        .filter(depth__in=(ROOT_DEPTH, TOP_LEVEL_DEPTH))
         .only("title", "slug", "url_path", "path", "depth", "show_in_menus", "content_type_id")
         .order_by("path")
     )
     structure.pages = list(pages)
     for page in structure.pages:
+        if page.depth != TOP_LEVEL_DEPTH:
+            continue
         if page.show_in_menus:
             structure.menu.append(page)
         if kind := kinds.get(page.content_type_id):
@@ -60,3 +63,15 @@ def site_structure(request) -> SiteStructure:
     if request is not None:
         request._samspil_site_structure = structure
     return structure
+
+
+def ancestors_of(page, request) -> list[Page]:
+    """The page's ancestors below the tree's root: from the site structure when it holds
+    them all (pages at most one level under the top level, such as a home's news), else
+    from the tree."""
+    steplen = page.steplen
+    wanted = [page.path[:end] for end in range(steplen * ROOT_DEPTH, len(page.path), steplen)]
+    by_path = {known.path: known for known in site_structure(request).pages}
+    if all(path in by_path for path in wanted):
+        return [by_path[path] for path in wanted]
+    return list(page.get_ancestors().filter(depth__gt=1).only("title", "url_path", "path", "depth"))

@@ -4,7 +4,7 @@ from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
@@ -47,6 +47,12 @@ class SamspilPageQuerySet(PageQuerySet):
             q |= Q(path__startswith=path)
         # Match no page when no section is restricted, as Wagtail does.
         return q if q else Q(pk__in=[])
+
+    def public(self):
+        # With no restricted section at all (the usual case) there is nothing to exclude.
+        if restrictions_in_request() == []:
+            return self
+        return super().public()
 
 
 class RequestScopedRestrictions:
@@ -92,7 +98,10 @@ class LeanChildRouting:
         if model is None:
             # The page's model is gone from the code base; let Wagtail decide what to do.
             return super().route(request, path_components)
-        subpage = model.objects.get(pk=row[0])
+        # Page types name the relations their template always shows (route_select_related),
+        # so the page arrives with its image, home or organiser in the same query.
+        related = getattr(model, "route_select_related", ())
+        subpage = model.objects.select_related(*related).get(pk=row[0])
         subpage._cached_parent_obj = self
         return subpage.route(request, remaining)
 
@@ -138,6 +147,16 @@ class BelongsToBotilbud(models.Model):
         ancestor_paths = [self.path[:end] for end in range(steplen, len(self.path), steplen)]
         # Deepest home wins (homes are not nested, but be explicit about which one).
         return BotilbudPage.objects.filter(path__in=ancestor_paths).order_by("-depth").first()
+
+
+def prefetch_renditions(images, *filter_specs: str) -> None:
+    """Load the named renditions of all these images (None allowed) in one query."""
+    images = [image for image in images if image is not None]
+    if images:
+        renditions = (
+            get_image_model().get_rendition_model().objects.filter(filter_spec__in=filter_specs)
+        )
+        prefetch_related_objects(images, Prefetch("renditions", queryset=renditions))
 
 
 def with_image(queryset, field: str, *filter_specs: str):

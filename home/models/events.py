@@ -127,6 +127,7 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
     subpage_types = []
 
     objects = PageManager.from_queryset(EventQuerySet)()
+    route_select_related = ("image", "botilbud", "organiser")
 
     class Meta:
         verbose_name = _("arrangement")

@@ -18,6 +18,7 @@ from .base import (
     SamspilPageManager,
     SamspilPageQuerySet,
     page_number,
+    prefetch_renditions,
     with_image,
 )
 
@@ -66,17 +67,26 @@ class HomePage(LeanPage, Page):
         from .volunteering import VolunteerCallPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["homes"] = with_image(
-            BotilbudPage.objects.live().public().child_of(self).order_by("title"),
-            "image",
-            CARD_IMAGE,
-        ).only("title", "url_path", "intro", "city", "image")
+        homes = list(
+            BotilbudPage.objects.live()
+            .public()
+            .child_of(self)
+            .order_by("title")
+            .select_related("image")
+            .only("title", "url_path", "intro", "city", "image")
+        )
+        news = list(
+            NewsPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .latest_first()
+            .for_card(renditions=False)[:NEWS_LIMIT]
+        )
+        prefetch_renditions([item.image for item in homes + news], CARD_IMAGE)
+        context["homes"], context["news"] = homes, news
         context["events"] = (
             EventPage.objects.live().public().descendant_of(self).upcoming().for_card()
         )[:EVENTS_LIMIT]
-        context["news"] = (
-            NewsPage.objects.live().public().descendant_of(self).latest_first().for_card()
-        )[:NEWS_LIMIT]
         context["volunteer_calls"] = (
             VolunteerCallPage.objects.live().public().descendant_of(self).open().for_card()
         )[:CALLS_LIMIT]
@@ -150,6 +160,7 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
     ]
 
     objects = SamspilPageManager()
+    route_select_related = ("image",)
 
     class Meta:
         verbose_name = _("botilbud")
@@ -161,9 +172,16 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
         from .volunteering import VolunteerCallPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["news"] = (
-            NewsPage.objects.live().public().filter(botilbud=self).latest_first().for_card()
-        )[:NEWS_LIMIT]
+        news = list(
+            NewsPage.objects.live()
+            .public()
+            .filter(botilbud=self)
+            .latest_first()
+            .for_card(renditions=False)[:NEWS_LIMIT]
+        )
+        # The hero image and the news cards' images: their renditions in one query.
+        prefetch_renditions([self.image, *(item.image for item in news)], HERO_IMAGE, CARD_IMAGE)
+        context["news"] = news
         context["events"] = (
             EventPage.objects.live().public().filter(botilbud=self).upcoming().for_card()
         )[:EVENTS_LIMIT]
@@ -220,10 +238,11 @@ class NewsPageQuerySet(SamspilPageQuerySet):
     def latest_first(self):
         return self.order_by("-date", "-first_published_at", "-pk")
 
-    def for_card(self):
-        """Just what a news card shows, with its image and rendition in two queries."""
+    def for_card(self, renditions: bool = True):
+        """Just what a news card shows, with its image (and, unless the caller loads them
+        together with other images, its renditions in a second query)."""
         return (
-            with_image(self, "image", CARD_IMAGE)
+            (with_image(self, "image", CARD_IMAGE) if renditions else self.select_related("image"))
             .only("title", "url_path", "date", "intro", "image", "botilbud__title")
             .select_related("botilbud")
         )
@@ -262,6 +281,7 @@ class NewsPage(LeanPage, BelongsToBotilbud, Page):
     subpage_types = []
 
     objects = PageManager.from_queryset(NewsPageQuerySet)()
+    route_select_related = ("image", "botilbud")
 
     class Meta:
         verbose_name = _("nyhed")

@@ -79,6 +79,7 @@ class VolunteerCallPage(LeanPage, BelongsToBotilbud, Page):
     subpage_types = []
 
     objects = PageManager.from_queryset(VolunteerCallQuerySet)()
+    route_select_related = ("botilbud",)
 
     class Meta:
         verbose_name = _("frivilligopslag")

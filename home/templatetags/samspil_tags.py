@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from home.navigation import site_structure
+from home.navigation import ancestors_of, site_structure
 
 register = template.Library()
 
@@ -34,10 +34,10 @@ def site_footer(context):
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page, extra_title: str = ""):
-    ancestors = page.get_ancestors().filter(depth__gt=1).only("title", "url_path", "path", "depth")
+    request = context.get("request")
     return {
-        "request": context.get("request"),
-        "ancestors": ancestors,
+        "request": request,
+        "ancestors": ancestors_of(page, request),
         "page": page,
         "extra_title": extra_title,
     }
