@@ -64,6 +64,7 @@ test: setup browser-deps
 
 bench: setup
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/digests.py --subscribers 20000
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var media db.sqlite3

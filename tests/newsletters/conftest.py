@@ -29,3 +29,10 @@ def make_subscriber(email: str, homes, **fields) -> Subscriber:
     subscriber = Subscriber.objects.create(email=email, **fields)
     subscriber.homes.set(homes)
     return subscriber
+
+
+def publish(page):
+    """Publish as the admin does, so first_published_at is set (what "new" is measured by)."""
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page

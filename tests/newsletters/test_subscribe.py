@@ -187,13 +187,17 @@ def test_flood_on_one_address_is_rate_limited(client, tree, django_capture_on_co
 def test_flood_from_one_client_is_rate_limited(client, tree, django_capture_on_commit_callbacks):
     statuses = [
         post(
-            client, django_capture_on_commit_callbacks, email=f"p{n}@example.dk", homes=[tree.home_a.pk]
+            client,
+            django_capture_on_commit_callbacks,
+            email=f"p{n}@example.dk",
+            homes=[tree.home_a.pk],
         ).status_code
         for n in range(5)
     ]
     assert statuses == [302, 302, 302, 429, 429]
     response = client.post(URL, {"email": "x@example.dk"}, REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 400  # another client is not limited
-    assert "For mange" in post(
-        client, django_capture_on_commit_callbacks, homes=[tree.home_a.pk]
-    ).content.decode()
+    assert (
+        "For mange"
+        in post(client, django_capture_on_commit_callbacks, homes=[tree.home_a.pk]).content.decode()
+    )

@@ -1,0 +1,29 @@
+"""Absolute, signed links for mails: confirm, manage and one-click unsubscribe."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from . import tokens
+from .models import Subscriber
+
+
+def absolute(path: str) -> str:
+    return f"{settings.BASE_URL}{path}"
+
+
+def confirm_url(subscriber: Subscriber) -> str:
+    token = tokens.make_token(subscriber, tokens.CONFIRM)
+    return absolute(reverse("newsletters:confirm", args=[token]))
+
+
+def manage_url(subscriber: Subscriber) -> str:
+    token = tokens.make_token(subscriber, tokens.MANAGE)
+    return absolute(reverse("newsletters:manage", args=[token]))
+
+
+def unsubscribe_token(subscriber: Subscriber) -> str:
+    return tokens.make_token(subscriber, tokens.UNSUBSCRIBE)
+
+
+def unsubscribe_url_for_token(token: str) -> str:
+    return absolute(reverse("newsletters:unsubscribe", args=[token]))

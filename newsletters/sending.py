@@ -1,0 +1,267 @@
+"""The outbox sender and the digest run: claim rows, send, record; retry what may pass."""
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .conf import setting
+from .digests import build_digests
+from .models import DigestMail, DigestRun, Frequency
+
+logger = logging.getLogger(__name__)
+
+Status = DigestMail.Status
+# Transient errors in a row after which the ESP is taken to be down: the rest waits.
+OUTAGE_AFTER = 5
+
+
+def is_permanent(error: Exception) -> bool:
+    """Errors that will not pass by trying again: the address or the message is refused."""
+    from anymail.exceptions import (
+        AnymailAPIError,
+        AnymailInvalidAddress,
+        AnymailRecipientsRefused,
+    )
+
+    if isinstance(
+        error,
+        AnymailRecipientsRefused
+        | AnymailInvalidAddress
+        | BadHeaderError
+        | smtplib.SMTPRecipientsRefused
+        | smtplib.SMTPSenderRefused,
+    ):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    status = getattr(error, "status_code", None)
+    if isinstance(error, AnymailAPIError) and status:
+        return 400 <= status < 500 and status not in (408, 409, 425, 429)
+    return False
+
+
+def describe(error: BaseException) -> str:
+    """The error for the row; describing it must never be what breaks the run."""
+    try:
+        text = str(error)
+    except Exception:  # some ESP errors format their HTTP response, which may be missing
+        text = repr(getattr(error, "args", ""))
+    return f"{type(error).__name__}: {text}"[:2000]
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    seconds = setting("RETRY_BASE") * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, setting("RETRY_MAX")))
+
+
+@dataclass
+class SendCounts:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def _claim(now: dt.datetime, size: int) -> list[DigestMail]:
+    """Take a chunk of ready rows for this worker alone (SKIP LOCKED on PostgreSQL; on SQLite
+    the write transaction itself serialises claims)."""
+    with transaction.atomic():
+        queryset = DigestMail.objects.ready(now).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            queryset = queryset.select_for_update(skip_locked=True)
+        rows = list(
+            queryset.only(
+                "to_email",
+                "subject",
+                "body_text",
+                "body_html",
+                "headers",
+                "attempts",
+                "esp_message_id",
+            )[:size]
+        )
+        if rows:
+            DigestMail.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=Status.SENDING, claimed_at=now
+            )
+    return rows
+
+
+def _message(row: DigestMail, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        row.subject,
+        row.body_text,
+        settings.DEFAULT_FROM_EMAIL,
+        [row.to_email],
+        headers=row.headers,
+        connection=connection,
+    )
+    message.attach_alternative(row.body_html, "text/html")
+    return message
+
+
+def _message_id(message: EmailMultiAlternatives, row: DigestMail) -> str:
+    status = getattr(message, "anymail_status", None)
+    return (getattr(status, "message_id", None) or row.headers.get("Message-ID", ""))[:255]
+
+
+def _record(done: list[DigestMail], requeue: list[DigestMail], sent_at: dt.datetime) -> None:
+    """Write a chunk's outcome in a few queries, whatever its size.
+
+    Sent rows share one UPDATE; only ESP message ids that differ from the Message-ID we set
+    ourselves (anymail's ESPs return their own) need a per-row value.
+    """
+    sent = [row for row in done if row.status == Status.SENT]
+    if sent:
+        DigestMail.objects.filter(pk__in=[row.pk for row in sent]).update(
+            status=Status.SENT,
+            sent_at=sent_at,
+            attempts=F("attempts") + 1,
+            error="",
+            next_attempt_at=None,
+            # The rendered bodies have done their job; the row stays as the record.
+            body_text="",
+            body_html="",
+        )
+        own_ids = [row for row in sent if row.esp_message_id != row.headers.get("Message-ID")]
+        if own_ids:
+            DigestMail.objects.bulk_update(own_ids, ["esp_message_id"])
+    unsent = [row for row in done if row.status != Status.SENT]
+    if unsent:
+        DigestMail.objects.bulk_update(unsent, ["status", "attempts", "error", "next_attempt_at"])
+    if requeue:
+        # Never handed to the ESP: back in the queue as they were.
+        DigestMail.objects.filter(pk__in=[row.pk for row in requeue]).update(
+            status=Status.QUEUED, claimed_at=None
+        )
+
+
+def _send_chunk(rows: list[DigestMail], now: dt.datetime, counts: SendCounts) -> bool:
+    """Send one claimed chunk; False when the ESP looks down and the run should stop sending.
+
+    Outcomes are recorded even when the process is being stopped (KeyboardInterrupt,
+    SystemExit): rows handed over are marked sent, rows not yet tried go back to the queue,
+    and only the one in flight (popped from ``pending``, not yet in ``done``) stays
+    "sending" until the sweeper's lease runs out.
+    """
+    done: list[DigestMail] = []
+    pending = list(rows)
+    transient_in_a_row = 0
+    mail_connection = get_connection()
+    try:
+        while pending:
+            row = pending.pop(0)
+            message = _message(row, mail_connection)
+            row.attempts += 1
+            try:
+                message.send()
+            except Exception as error:
+                row.error = describe(error)
+                done.append(row)
+                if is_permanent(error) or row.attempts >= setting("MAX_ATTEMPTS"):
+                    row.status = Status.FAILED
+                    counts.failed += 1
+                    transient_in_a_row = 0
+                    logger.warning("Digest %s failed for good: %s", row.pk, row.error)
+                    continue
+                row.status = Status.RETRY
+                row.next_attempt_at = now + retry_delay(row.attempts)
+                counts.retried += 1
+                transient_in_a_row += 1
+                logger.info("Digest %s will be retried: %s", row.pk, row.error)
+                if transient_in_a_row >= OUTAGE_AFTER:
+                    logger.warning("Mail service looks down; the rest waits for the next run")
+                    return False
+                continue
+            transient_in_a_row = 0
+            row.status = Status.SENT
+            row.esp_message_id = _message_id(message, row)
+            counts.sent += 1
+            done.append(row)
+    finally:
+        _record(done, pending, timezone.now())
+        mail_connection.close()
+    return True
+
+
+def send_queued(*, now: dt.datetime | None = None, run: DigestRun | None = None) -> SendCounts:
+    counts = SendCounts()
+    now = now or timezone.now()
+    size = setting("SEND_CHUNK")
+    while rows := _claim(now, size):
+        if not _send_chunk(rows, now, counts):
+            break
+    return counts
+
+
+def requeue_stuck(now: dt.datetime) -> int:
+    """Rows a dead worker left in "sending": at-least-once from here (it may have gone out)."""
+    lease = dt.timedelta(seconds=setting("SENDING_LEASE"))
+    return DigestMail.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease).update(
+        status=Status.RETRY, next_attempt_at=now, claimed_at=None
+    )
+
+
+def prune_outbox(now: dt.datetime) -> int:
+    cutoff = now - dt.timedelta(days=setting("OUTBOX_RETENTION_DAYS"))
+    deleted, _ = DigestMail.objects.filter(
+        status__in=[Status.SENT, Status.FAILED], created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
+def run_digests(
+    *,
+    frequency: str | None = None,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    trigger: str = "command",
+) -> DigestRun:
+    """Build what is due and send what is queued (this run's and any earlier run's)."""
+    now = now or timezone.now()
+    frequencies = [frequency] if frequency else list(Frequency.values)
+    if frequency and frequency not in Frequency.values:
+        raise ValueError(frequency)
+    run = DigestRun(frequency=frequency or "", trigger=trigger, started_at=now)
+    if dry_run:
+        built = build_digests(frequencies=frequencies, now=now, dry_run=True)
+        run.recipients, run.queued, run.skipped_empty = (
+            built.recipients,
+            built.queued,
+            built.skipped_empty,
+        )
+        return run
+    run.save()
+    try:
+        requeue_stuck(now)
+        built = build_digests(frequencies=frequencies, now=now, run=run)
+        run.recipients, run.queued, run.skipped_empty = (
+            built.recipients,
+            built.queued,
+            built.skipped_empty,
+        )
+        sent = send_queued(now=now, run=run)
+        run.sent, run.retried, run.failed = sent.sent, sent.retried, sent.failed
+        prune_outbox(now)
+    except BaseException as error:
+        run.error = describe(error)
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.save()
+    logger.info(
+        "Digest run %s: %s queued, %s skipped empty, %s sent, %s retrying, %s failed",
+        run.pk,
+        run.queued,
+        run.skipped_empty,
+        run.sent,
+        run.retried,
+        run.failed,
+    )
+    return run
