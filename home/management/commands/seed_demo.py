@@ -1814,6 +1814,10 @@ class _Seeder:
         self.calendar(front, organisations, shared)
         self.directory(front)
         self.standard_pages(front)
+        # Relatives who follow some homes by email, with digests due (newsletters app).
+        from newsletters.demo import seed_demo_subscribers
+
+        self.created["subscribers"] += seed_demo_subscribers()
         return self.summary(front, homes)
 
     def summary(self, front: HomePage, homes: list[BotilbudPage]) -> dict:
@@ -1860,6 +1864,7 @@ def write_summary(stdout, result: dict) -> None:
                 ("images", "billeder"),
                 ("organisations", "organisationer"),
                 ("users", "brugere"),
+                ("subscribers", "abonnenter på nyhedsbrevet"),
             )
             if created.get(key)
         )
