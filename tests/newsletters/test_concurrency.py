@@ -14,7 +14,9 @@ from tests.conftest import make_news
 
 from .conftest import make_subscriber, publish
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: transactional tests before this one (the browser tests) leave the
+# database flushed; this reloads the root page, site and collection the migrations made.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.mark.skipif(
