@@ -28,7 +28,7 @@ HERO_IMAGE = "fill-1200x500-c50"
 NEWS_LIMIT = 3
 EVENTS_LIMIT = 5
 CALLS_LIMIT = 3
-NEWS_ARCHIVE_PAGE_SIZE = 12
+NEWS_ARCHIVE_PAGE_SIZE = 9  # three rows of three cards
 
 
 class HomePage(LeanPage, Page):

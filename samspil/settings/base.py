@@ -104,6 +104,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with SQLite's real parameter limit (see samspil/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "samspil.sqlite3"
     # WAL lets the web process read while the worker writes; the timeout rides out short locks.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -164,7 +166,12 @@ CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "samspil"),
-    }
+    },
+    # Wagtail writes every rendition it hands out to this cache, even one it found among
+    # the renditions a listing prefetched; the write pickles the rendition and its image
+    # (about 0.4 ms per {% image %} here). Samspil prefetches renditions with the pages
+    # that show them, so the write-through buys nothing: it is switched off.
+    "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 # Email digests (newsletters/conf.py lists every setting and its default).

@@ -1817,7 +1817,8 @@ class _Seeder:
         # Relatives who follow some homes by email, with digests due (newsletters app).
         from newsletters.demo import seed_demo_subscribers
 
-        self.created["subscribers"] += seed_demo_subscribers()
+        if subscribers := seed_demo_subscribers():
+            self.created["subscribers"] += subscribers
         return self.summary(front, homes)
 
     def summary(self, front: HomePage, homes: list[BotilbudPage]) -> dict:
