@@ -69,6 +69,32 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def build_front_page():
+    """The front page as the default site's root, and one image: what every benchmark's
+    page tree starts from. Returns (front page, image)."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+    from wagtail.models import Page, Site
+
+    from home.models import HomePage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1200, 675), "#3d7a5a").save(buffer, format="JPEG")
+    image = get_image_model().objects.create(
+        title="Have med blomster", file=ImageFile(buffer, name="have.jpg")
+    )
+    root = Page.get_first_root_node()
+    front = root.add_child(instance=HomePage(title="Botilbud i Tønder Kommune", slug="forside"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "testserver", "root_page": front}
+    )
+    Page.objects.filter(depth=2).exclude(pk=front.pk).delete()
+    return front, image
+
+
 def no_background_tasks():
     """Build benchmark data fast: search and reference-index tasks are dropped meanwhile."""
     from django.test import override_settings

@@ -11,7 +11,6 @@ peak RSS of the whole process, set-up included).
 
 import argparse
 import datetime as dt
-import io
 import json
 import sys
 import time
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-from bench.common import no_background_tasks, peak_rss_mb, setup_django
+from bench.common import build_front_page, no_background_tasks, peak_rss_mb, setup_django
 
 
 class MimeBackend(BaseEmailBackend):
@@ -60,32 +59,17 @@ BACKENDS = {"esp": "bench.digests.EspBackend", "mime": "bench.digests.MimeBacken
 
 
 def build_site(homes: int):
-    from django.core.files.images import ImageFile
     from django.utils import timezone
-    from PIL import Image as PILImage
-    from wagtail.images import get_image_model
-    from wagtail.models import Page, Site
 
     from home.models import (
         BotilbudPage,
         EventPage,
-        HomePage,
         NewsPage,
         Organisation,
         VolunteerCallPage,
     )
 
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (1200, 675), "#3d7a5a").save(buffer, format="JPEG")
-    image = get_image_model().objects.create(
-        title="Have med blomster", file=ImageFile(buffer, name="have.jpg")
-    )
-    root = Page.get_first_root_node()
-    front = root.add_child(instance=HomePage(title="Botilbud i Tønder Kommune", slug="forside"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "testserver", "root_page": front}
-    )
-    Page.objects.filter(depth=2).exclude(pk=front.pk).delete()
+    front, image = build_front_page()
     organiser = Organisation.objects.create(name="Tønder Idrætsforening", description="Sport.")
     now = timezone.now()
     result = []

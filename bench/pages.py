@@ -9,43 +9,33 @@ page is timed alternately with the floor, and its ratio is to the floor measured
 
 import argparse
 import datetime as dt
-import io
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import median_ms, no_background_tasks, paired_medians_ms, setup_django
+from bench.common import (
+    build_front_page,
+    median_ms,
+    no_background_tasks,
+    paired_medians_ms,
+    setup_django,
+)
 
 
 def build_site(small: int):
-    from django.core.files.images import ImageFile
     from django.utils import timezone
-    from PIL import Image as PILImage
-    from wagtail.images import get_image_model
-    from wagtail.models import Page, Site
 
     from home.models import (
         BotilbudPage,
         EventIndexPage,
-        HomePage,
         Organisation,
         OrganisationIndexPage,
         StandardPage,
     )
 
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (1200, 675), "#3d7a5a").save(buffer, format="JPEG")
-    image = get_image_model().objects.create(
-        title="Have med blomster", file=ImageFile(buffer, name="have.jpg")
-    )
-    root = Page.get_first_root_node()
-    front = root.add_child(instance=HomePage(title="Botilbud i Tønder Kommune", slug="forside"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "testserver", "root_page": front}
-    )
-    Page.objects.filter(depth=2).exclude(pk=front.pk).delete()
+    front, image = build_front_page()
     homes = []
     for title in ("Solgården", "Engbo"):
         homes.append(

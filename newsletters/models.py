@@ -182,8 +182,36 @@ class DigestMailQuerySet(models.QuerySet):
         )
 
 
+class DigestBody(models.Model):
+    """A rendered digest, stored once however many people get it: the subject and both
+    bodies with stand-ins for the two personal links (manage, unsubscribe), which the sender
+    fills in per person. Keyed by a hash of its content, so a re-run finds the same row."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nyhedsbrevets indhold")
+        verbose_name_plural = _("nyhedsbrevenes indhold")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
 class DigestMail(models.Model):
-    """The outbox: a digest is a row before it is a message (one per subscriber and period)."""
+    """The outbox: a mail is a row before it is a message (one per subscriber and period for
+    digests, one per request for the confirmation and manage-link mails).
+
+    The row holds what is personal (address, Message-ID); the content is a shared DigestBody.
+    """
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", _("Nyhedsbrev")
+        CONFIRM = "confirm", _("Bekræftelse af tilmelding")
+        MANAGE = "manage", _("Link til indstillinger")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("I kø")
@@ -193,16 +221,18 @@ class DigestMail(models.Model):
         FAILED = "failed", _("Fejlet")
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="digests")
-    period_key = models.CharField(max_length=16)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DIGEST)
+    # The unique key with the subscriber: a digest's period (see period_key()), or for a
+    # subscription mail its kind and the SubscriptionEvent that asked for it ("confirm:42").
+    period_key = models.CharField(max_length=32)
     run = models.ForeignKey(
         "DigestRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="mails"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     to_email = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=255)
-    body_text = models.TextField(blank=True)
-    body_html = models.TextField(blank=True)
-    headers = models.JSONField(default=dict)
+    body = models.ForeignKey(DigestBody, on_delete=models.PROTECT, related_name="mails")
+    # Ours, set when the row is queued and sent as the Message-ID header on every attempt.
+    message_id = models.CharField(max_length=255)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

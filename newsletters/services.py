@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .conf import setting
-from .models import Frequency, Subscriber, SubscriptionEvent, email_digest
+from .models import DigestMail, Frequency, Subscriber, SubscriptionEvent, email_digest
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,14 @@ def _home_ids(homes: Iterable) -> list[int]:
     return sorted(home.pk for home in homes)
 
 
-def _mail_on_commit(subscriber_pk: int, kind: str) -> None:
-    from .tasks import send_subscription_mail
+def _queue_mail(subscriber: Subscriber, kind: str, event: SubscriptionEvent) -> None:
+    """A row in the outbox now, in this transaction (keyed by the event that asked for it,
+    so it exists once); sent by a task once the transaction has committed."""
+    from .mails import queue_subscription_mail
+    from .tasks import send_outbox_mail
 
-    transaction.on_commit(lambda: send_subscription_mail.enqueue(subscriber_pk, kind))
+    mail = queue_subscription_mail(subscriber, kind, key=f"{kind}:{event.pk}")
+    transaction.on_commit(lambda: send_outbox_mail.enqueue(mail.pk))
 
 
 @transaction.atomic
@@ -64,8 +68,8 @@ def subscribe(
     homes = list(homes)
     subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
     if subscriber is not None and subscriber.status not in RESTARTABLE | {Status.PENDING}:
-        log_event(subscriber, Action.MANAGE_LINK_SENT, Actor.SYSTEM)
-        _mail_on_commit(subscriber.pk, "manage")
+        event = log_event(subscriber, Action.MANAGE_LINK_SENT, Actor.SYSTEM)
+        _queue_mail(subscriber, DigestMail.Kind.MANAGE, event)
         return subscriber
     if subscriber is None:
         subscriber = Subscriber(email=email)
@@ -77,13 +81,13 @@ def subscribe(
     subscriber.soft_bounces = 0
     subscriber.save()
     subscriber.homes.set(homes)
-    log_event(
+    event = log_event(
         subscriber,
         Action.SUBSCRIBED,
         Actor.SUBSCRIBER,
         data={"homes": _home_ids(homes), "frequency": frequency},
     )
-    _mail_on_commit(subscriber.pk, "confirm")
+    _queue_mail(subscriber, DigestMail.Kind.CONFIRM, event)
     return subscriber
 
 
@@ -182,9 +186,9 @@ def export_subscriber_data(subscriber: Subscriber) -> dict:
         ],
         "digests": [
             {"period": period, "status": status, "sent_at": iso(sent_at)}
-            for period, status, sent_at in subscriber.digests.order_by("created_at").values_list(
-                "period_key", "status", "sent_at"
-            )
+            for period, status, sent_at in subscriber.digests.filter(kind=DigestMail.Kind.DIGEST)
+            .order_by("created_at")
+            .values_list("period_key", "status", "sent_at")
         ],
     }
 

@@ -4,24 +4,19 @@ import logging
 
 from django_tasks import task
 
-from .models import Subscriber
-
 logger = logging.getLogger(__name__)
 
 
 @task()
-def send_subscription_mail(subscriber_pk: int, kind: str) -> bool:
-    """The confirmation or manage-link mail; a subscriber deleted meanwhile gets nothing."""
-    from .mails import subscription_message
+def send_outbox_mail(mail_pk: int) -> bool:
+    """Send one outbox row (a confirmation or manage-link mail) now; a row already sent, or
+    deleted with its subscriber, is left alone, and a transient error leaves it to be
+    retried by the next digest run."""
+    from .sending import send_one
 
-    subscriber = Subscriber.objects.filter(pk=subscriber_pk).first()
-    if subscriber is None:
-        return False
-    if kind == "confirm" and subscriber.status != Subscriber.Status.PENDING:
-        return False
-    subscription_message(subscriber, kind).send()
-    logger.info("Sent %s mail to subscriber %s", kind, subscriber_pk)
-    return True
+    counts = send_one(mail_pk)
+    logger.info("Outbox mail %s: %s", mail_pk, counts)
+    return counts.sent == 1
 
 
 @task()

@@ -1,6 +1,7 @@
 """Admin: subscribers and the send log for municipal admins; counts and a digest preview for
 staff, limited to the homes they work at."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -36,7 +39,29 @@ class SubscriberViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """A record, not a setting: nobody adds, edits or deletes one in the admin, not even a
+    superuser (who would otherwise pass every permission check); viewing follows the
+    model's view permission."""
+
+    WRITE_ACTIONS = frozenset({"add", "change", "delete"})
+
+    def user_has_permission(self, user, action):
+        return action not in self.WRITE_ACTIONS and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action not in self.WRITE_ACTIONS]
+        if not actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions)
+
+
+register_permission_policy(DigestRun, ReadOnlyPermissionPolicy(DigestRun))
+
+
 class DigestRunViewSet(SnippetViewSet):
+    """The send log: a list of runs and an inspect view of each, read-only."""
+
     model = DigestRun
     icon = "history"
     menu_label = gettext_lazy("Udsendelser")

@@ -1,6 +1,10 @@
 """axe-core on every public page type: no serious or critical WCAG 2.1 A/AA violations."""
 
 import pytest
+from django.urls import reverse
+
+from newsletters import tokens
+from newsletters.models import Subscriber
 
 from .conftest import AXE_JS
 
@@ -9,6 +13,16 @@ pytestmark = pytest.mark.browser
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 BLOCKING_IMPACTS = {"serious", "critical"}
 TARGETS_SHOWN = 3
+
+
+def manage_path(content) -> str:
+    """The manage page of an active subscriber of both homes (reached by a signed link)."""
+    subscriber = Subscriber.objects.create(
+        email="axe@example.dk", status=Subscriber.Status.ACTIVE, consent_version="2026-1"
+    )
+    subscriber.homes.set([content.home_a, content.home_b])
+    return reverse("newsletters:manage", args=[tokens.make_token(subscriber, tokens.MANAGE)])
+
 
 # Page type → (path on the live server given the test content, the HTTP status it answers with).
 PAGES = {
@@ -24,6 +38,8 @@ PAGES = {
     "organisation": (lambda c: c.organisation_url(), 200),
     "standard": (lambda c: c.tree.about.url, 200),
     "search": (lambda c: "/soeg/?q=Solg%C3%A5rden", 200),
+    "newsletter-subscribe": (lambda c: f"/nyhedsbrev/?home={c.home_a.pk}", 200),
+    "newsletter-manage": (manage_path, 200),
     "not-found": (lambda c: "/findes-ikke/", 404),
 }
 

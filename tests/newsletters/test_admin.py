@@ -78,3 +78,25 @@ def test_send_log_lists_runs(client, tree):
     response = client.get("/admin/snippets/newsletters/digestrun/")
     assert response.status_code == 200
     assert response.context["object_list"][0].sent == 1
+
+
+def test_send_log_is_read_only(client, tree):
+    """Runs are a record: inspect only, no add, edit or delete, not even for a superuser."""
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.dk", "pw")
+    publish(make_news(tree.home_a, "Sommerfest"))
+    make_subscriber("ida@example.dk", [tree.home_a])
+    run = run_digests()
+    client.force_login(admin)
+    base = "/admin/snippets/newsletters/digestrun/"
+    listing = client.get(base).content.decode()
+    assert f"{base}inspect/{run.pk}/" in listing
+    assert f"{base}edit/{run.pk}/" not in listing
+    assert f"{base}add/" not in listing
+    inspect = client.get(f"{base}inspect/{run.pk}/")
+    assert inspect.status_code == 200
+    assert f"{base}edit/{run.pk}/" not in inspect.content.decode()
+    for url in (f"{base}add/", f"{base}edit/{run.pk}/", f"{base}delete/{run.pk}/"):
+        assert client.get(url).status_code in (302, 403), url
+        assert client.post(url, {"sent": 99}).status_code in (302, 403), url
+    run.refresh_from_db()
+    assert run.sent == 1

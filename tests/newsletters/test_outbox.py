@@ -15,7 +15,7 @@ from newsletters.sending import run_digests, send_queued
 from tests.conftest import make_news
 
 from .backends import Crash, scripted
-from .conftest import make_subscriber, publish
+from .conftest import link_path, make_subscriber, publish
 
 
 @pytest.fixture
@@ -37,13 +37,14 @@ def test_transient_error_is_retried_with_backoff_and_run_goes_on(six_subscribers
     assert row.attempts == 1
     assert row.next_attempt_at == now + dt.timedelta(seconds=60)
     assert "ConnectionResetError" in row.error
-    assert row.body_html  # kept until it is sent
+    assert row.body.body_html  # the shared content; links are filled in when it is sent
 
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         assert send_queued(now=now + dt.timedelta(seconds=30)).sent == 0  # not yet due
         assert send_queued(now=now + dt.timedelta(seconds=61)).sent == 1
     row.refresh_from_db()
-    assert (row.status, row.attempts, row.error, row.body_html) == ("sent", 2, "", "")
+    assert (row.status, row.attempts, row.error) == ("sent", 2, "")
+    assert row.esp_message_id == row.message_id
     assert set(recipients().values()) == {1}
     assert len(recipients()) == 6
 
@@ -129,3 +130,29 @@ def test_crash_while_sending_then_rerun_sends_each_exactly_once(six_subscribers)
         run_digests(now=now + dt.timedelta(minutes=20))
     assert DigestMail.objects.filter(status="sent").count() == 6
     assert sorted(recipients().values()) == [1] * 6
+
+
+def test_content_is_stored_once_and_links_are_personal(tree):
+    """Followers of the same homes share one stored body; each mail still carries its own
+    signed links, filled in when it is sent."""
+    from newsletters.digests import MANAGE_SLOT, UNSUBSCRIBE_SLOT
+    from newsletters.models import DigestBody
+
+    publish(make_news(tree.home_a, "Sommerfest"))
+    for n in range(3):
+        make_subscriber(f"same{n}@example.dk", [tree.home_a])
+    make_subscriber("both@example.dk", [tree.home_a, tree.home_b])
+    publish(make_news(tree.home_b, "Banko"))
+    assert run_digests().sent == 4
+    assert DigestBody.objects.count() == 2
+    assert DigestMail.objects.values("body").distinct().count() == 2
+    shared = DigestBody.objects.exclude(body_html__contains="Banko").get()
+    assert shared.mails.count() == 3
+    assert MANAGE_SLOT in shared.body_html and UNSUBSCRIBE_SLOT in shared.body_text
+    manage_links = set()
+    for message in mail.outbox:
+        html = message.alternatives[0].content
+        assert MANAGE_SLOT not in html and UNSUBSCRIBE_SLOT not in message.body
+        manage_links.add(link_path(message.body, "indstillinger"))
+        assert max(len(line.encode()) for line in html.splitlines()) <= 998
+    assert len(manage_links) == 4

@@ -1,11 +1,17 @@
 """Subscribe with double opt-in: one click confirms; known addresses learn nothing new."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
-from newsletters.models import Subscriber, SubscriptionEvent
+from newsletters.models import DigestMail, Subscriber, SubscriptionEvent
+from newsletters.sending import run_digests
+from newsletters.tasks import send_outbox_mail
 
+from .backends import scripted
 from .conftest import link_path, make_subscriber
 
 URL = "/nyhedsbrev/"
@@ -201,3 +207,33 @@ def test_flood_from_one_client_is_rate_limited(client, tree, django_capture_on_c
         "For mange"
         in post(client, django_capture_on_commit_callbacks, homes=[tree.home_a.pk]).content.decode()
     )
+
+
+def test_confirmation_goes_through_the_outbox_once(
+    client, tree, django_capture_on_commit_callbacks
+):
+    post(client, django_capture_on_commit_callbacks, homes=[tree.home_a.pk])
+    row = DigestMail.objects.get()
+    event = SubscriptionEvent.objects.get(action="subscribed")
+    assert (row.kind, row.period_key, row.status) == ("confirm", f"confirm:{event.pk}", "sent")
+    assert "samspil-confirm-link-slot" in row.body.body_text  # the link is personal, not stored
+    send_outbox_mail.enqueue(row.pk)  # a task run twice sends once
+    assert len(mail.outbox) == 1
+    assert "List-Unsubscribe" not in mail.outbox[0].extra_headers  # asked for, not a list
+
+
+def test_confirmation_that_fails_to_send_is_retried_by_the_next_run(
+    client, tree, django_capture_on_commit_callbacks
+):
+    with override_settings(EMAIL_BACKEND=scripted({1: ConnectionResetError("reset")})):
+        post(client, django_capture_on_commit_callbacks, homes=[tree.home_a.pk])
+    row = DigestMail.objects.get()
+    assert (row.status, row.attempts) == ("retry", 1)
+    assert mail.outbox == []
+
+    run = run_digests(now=timezone.now() + dt.timedelta(minutes=2))
+    assert run.sent == 1
+    row.refresh_from_db()
+    assert row.status == "sent"
+    response = client.get(link_path(mail.outbox[0].body, "bekraeft"))
+    assert "Du er tilmeldt" in response.content.decode()
