@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -32,18 +33,9 @@ class EventQuerySet(SamspilPageQuerySet):
 
     def for_card(self):
         """Just what an event card shows: listings stay cheap however wide the models grow."""
-        return self.select_related("botilbud", "organiser").only(
-            "title",
-            "url_path",
-            "start",
-            "end",
-            "all_day",
-            "location",
-            "audience",
-            "botilbud__title",
-            "botilbud__url_path",
-            "organiser__name",
-        )
+        return self.only(
+            "title", "url_path", "start", "end", "all_day", "location", "audience", "organiser"
+        ).annotate(home_title=F("botilbud__title"), organiser_name=F("organiser__name"))
 
 
 class EventPage(LeanPage, BelongsToBotilbud, Page):

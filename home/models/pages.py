@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -243,8 +244,8 @@ class NewsPageQuerySet(SamspilPageQuerySet):
         together with other images, its renditions in a second query)."""
         return (
             (with_image(self, "image", CARD_IMAGE) if renditions else self.select_related("image"))
-            .only("title", "url_path", "date", "intro", "image", "botilbud__title")
-            .select_related("botilbud")
+            .only("title", "url_path", "date", "intro", "image")
+            .annotate(home_title=F("botilbud__title"))
         )
 
 

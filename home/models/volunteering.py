@@ -23,8 +23,8 @@ class VolunteerCallQuerySet(SamspilPageQuerySet):
         )
 
     def for_card(self):
-        return self.select_related("botilbud").only(
-            "title", "url_path", "summary", "when", "botilbud__title"
+        return self.only("title", "url_path", "summary", "when").annotate(
+            home_title=F("botilbud__title")
         )
 
 
