@@ -31,7 +31,10 @@ def test_subscribe_on_a_home_confirm_from_the_mail_manage_and_unsubscribe(page, 
     box = page.locator("section.newsletter-box")
     expect(box.locator("h2")).to_contain_text(home.title)
     box.get_by_label("Din e-mailadresse").fill(EMAIL)
-    box.get_by_role("checkbox").check()
+    # This home is ticked already and weekly is the default; the person only consents.
+    expect(box.get_by_role("checkbox", name=home.title)).to_be_checked()
+    expect(box.get_by_role("radio", name="Ugentligt")).to_be_checked()
+    box.get_by_role("checkbox", name="Ja tak, send mig nyhedsbrevet").check()
     box.get_by_role("button", name="Tilmeld").click()
     expect(page.locator("h1")).to_have_text("Tjek din mail")
 

@@ -33,9 +33,17 @@ def test_central_page_preselects_the_home_from_the_link(client, tree):
 
 
 def test_home_page_has_a_subscribe_box_for_that_home(client, tree):
+    from bs4 import BeautifulSoup
+
     html = client.get(tree.home_a.url).content.decode()
-    assert 'action="/nyhedsbrev/"' in html
-    assert f'name="homes" value="{tree.home_a.pk}"' in html
+    box = BeautifulSoup(html, "html.parser").select_one("section.newsletter-box form")
+    assert box["action"] == "/nyhedsbrev/"
+    homes = {i["value"]: i.has_attr("checked") for i in box.select('input[name="homes"]')}
+    # Every home can be chosen; this one is ticked already.
+    assert homes == {str(tree.home_a.pk): True, str(tree.home_b.pk): False}
+    checked = box.select_one('input[name="frequency"][checked]')
+    assert checked["value"] == "weekly"
+    assert box.select_one('input[name="consent"]') is not None
 
 
 def test_double_opt_in_one_click_confirms(client, tree, django_capture_on_commit_callbacks):
