@@ -124,25 +124,25 @@ def change_subscription(
     log_event(subscriber, Action.CHANGED, actor, data={"before": before, "after": after})
 
 
+def _move_status(subscriber: Subscriber, expected: str, new: str, action: str, actor: str) -> bool:
+    """One logged status step; False (and nothing written) unless the subscriber is `expected`."""
+    if subscriber.status != expected:
+        return False
+    subscriber.status = new
+    subscriber.save(update_fields=["status"])
+    log_event(subscriber, action, actor)
+    return True
+
+
 @transaction.atomic
 def pause_subscription(subscriber: Subscriber, actor: str = Actor.SUBSCRIBER) -> bool:
-    if subscriber.status != Status.ACTIVE:
-        return False
-    subscriber.status = Status.PAUSED
-    subscriber.save(update_fields=["status"])
-    log_event(subscriber, Action.PAUSED, actor)
-    return True
+    return _move_status(subscriber, Status.ACTIVE, Status.PAUSED, Action.PAUSED, actor)
 
 
 @transaction.atomic
 def resume_subscription(subscriber: Subscriber, actor: str = Actor.SUBSCRIBER) -> bool:
     """Only a pause is undone here; after an unsubscribe or bounce, sign up again."""
-    if subscriber.status != Status.PAUSED:
-        return False
-    subscriber.status = Status.ACTIVE
-    subscriber.save(update_fields=["status"])
-    log_event(subscriber, Action.RESUMED, actor)
-    return True
+    return _move_status(subscriber, Status.PAUSED, Status.ACTIVE, Action.RESUMED, actor)
 
 
 @transaction.atomic
