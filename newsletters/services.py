@@ -124,14 +124,19 @@ def change_subscription(
     log_event(subscriber, Action.CHANGED, actor, data={"before": before, "after": after})
 
 
-def _move_status(subscriber: Subscriber, expected: str, new: str, action: str, actor: str) -> bool:
-    """One logged status step; False (and nothing written) unless the subscriber is `expected`."""
-    if subscriber.status != expected:
+def _set_status(subscriber: Subscriber, new: str, action: str, actor: str, data=None) -> bool:
+    """One logged status change; False (and nothing written) when it is the status already."""
+    if subscriber.status == new:
         return False
     subscriber.status = new
     subscriber.save(update_fields=["status"])
-    log_event(subscriber, action, actor)
+    log_event(subscriber, action, actor, data=data)
     return True
+
+
+def _move_status(subscriber: Subscriber, expected: str, new: str, action: str, actor: str) -> bool:
+    """One logged status step, taken only from the `expected` status."""
+    return subscriber.status == expected and _set_status(subscriber, new, action, actor)
 
 
 @transaction.atomic
@@ -211,12 +216,9 @@ def _by_address(email: str):
 def record_hard_bounce(email: str, *, data: dict | None = None) -> bool:
     """A hard bounce stops all mail to the address (and shows as such in the admin)."""
     subscriber = _by_address(email)
-    if subscriber is None or subscriber.status == Status.BOUNCED:
-        return False
-    subscriber.status = Status.BOUNCED
-    subscriber.save(update_fields=["status"])
-    log_event(subscriber, Action.BOUNCED, Actor.ESP, data=data)
-    return True
+    return subscriber is not None and _set_status(
+        subscriber, Status.BOUNCED, Action.BOUNCED, Actor.ESP, data
+    )
 
 
 @transaction.atomic
@@ -254,9 +256,6 @@ def record_delivery(email: str) -> None:
 def record_complaint(email: str, *, data: dict | None = None) -> bool:
     """Marked as spam: the person never gets another mail from us unless they sign up again."""
     subscriber = _by_address(email)
-    if subscriber is None or subscriber.status == Status.COMPLAINED:
-        return False
-    subscriber.status = Status.COMPLAINED
-    subscriber.save(update_fields=["status"])
-    log_event(subscriber, Action.COMPLAINED, Actor.ESP, data=data)
-    return True
+    return subscriber is not None and _set_status(
+        subscriber, Status.COMPLAINED, Action.COMPLAINED, Actor.ESP, data
+    )

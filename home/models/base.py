@@ -149,14 +149,15 @@ class BelongsToBotilbud(models.Model):
         return BotilbudPage.objects.filter(path__in=ancestor_paths).order_by("-depth").first()
 
 
+def _renditions(filter_specs):
+    return get_image_model().get_rendition_model().objects.filter(filter_spec__in=filter_specs)
+
+
 def prefetch_renditions(images, *filter_specs: str) -> None:
     """Load the named renditions of all these images (None allowed) in one query."""
     images = [image for image in images if image is not None]
     if images:
-        renditions = (
-            get_image_model().get_rendition_model().objects.filter(filter_spec__in=filter_specs)
-        )
-        prefetch_related_objects(images, Prefetch("renditions", queryset=renditions))
+        prefetch_related_objects(images, Prefetch("renditions", queryset=_renditions(filter_specs)))
 
 
 def with_image(queryset, field: str, *filter_specs: str):
@@ -165,11 +166,8 @@ def with_image(queryset, field: str, *filter_specs: str):
     Without this every ``{% image %}`` in a listing costs a query of its own; with it a
     listing costs one extra query for all its renditions, however long it is.
     """
-    renditions = (
-        get_image_model().get_rendition_model().objects.filter(filter_spec__in=filter_specs)
-    )
     return queryset.select_related(field).prefetch_related(
-        Prefetch(f"{field}__renditions", queryset=renditions)
+        Prefetch(f"{field}__renditions", queryset=_renditions(filter_specs))
     )
 
 

@@ -152,16 +152,14 @@ class OrganisationIndexPage(RoutablePageMixin, LeanPage, Page):
             template="home/organisation_detail.html",
         )
 
-    def organisation_url(self, organisation: Organisation, request=None) -> str:
-        return self.get_url(request) + self.reverse_subpage(
-            "organisation", args=[organisation.slug]
-        )
+    @classmethod
+    def organisation_path(cls, organisation: Organisation) -> str:
+        """An organisation's page, relative to the directory's own URL."""
+        return cls.get_resolver().reverse("organisation", organisation.slug)
 
     def get_sitemap_urls(self, request=None):
         urls = super().get_sitemap_urls(request)
         base = self.get_full_url(request)
         for organisation in Organisation.objects.order_by("name").only("slug"):
-            urls.append(
-                {"location": base + self.reverse_subpage("organisation", args=[organisation.slug])}
-            )
+            urls.append({"location": base + self.organisation_path(organisation)})
         return urls

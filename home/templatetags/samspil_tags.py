@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from home.models import OrganisationIndexPage
 from home.navigation import ancestors_of, site_structure
 
 register = template.Library()
@@ -77,5 +78,4 @@ def organisation_url(context, organisation) -> str:
     directory = site_structure(request).directory
     if directory is None or organisation is None:
         return ""
-    # The directory's route for one organisation is "<slug>/" (OrganisationIndexPage).
-    return f"{directory.get_url(request)}{organisation.slug}/"
+    return directory.get_url(request) + OrganisationIndexPage.organisation_path(organisation)
