@@ -1,10 +1,11 @@
 from .events import EventIndexPage, EventPage
-from .organisations import Organisation, OrganisationIndexPage
+from .organisations import CalendarImport, Organisation, OrganisationIndexPage
 from .pages import BotilbudPage, HomePage, HomeStaffAccess, NewsPage, StandardPage
 from .volunteering import VolunteerCallPage
 
 __all__ = [
     "BotilbudPage",
+    "CalendarImport",
     "EventIndexPage",
     "EventPage",
     "HomePage",

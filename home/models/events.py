@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import F
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -78,6 +79,42 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
     hearing_loop = models.BooleanField(_("teleslynge"), default=False)
     quiet_room = models.BooleanField(_("stille rum at trække sig tilbage til"), default=False)
     accessibility_notes = models.TextField(_("andet om tilgængelighed"), blank=True)
+    cancelled = models.BooleanField(
+        _("aflyst"),
+        default=False,
+        help_text=_("Arrangementet bliver stående i kalenderen og i abonnementer, mærket aflyst."),
+    )
+    # Sign-up (participation.EventSignup holds the sign-ups themselves).
+    signup_enabled = models.BooleanField(_("tilmelding på siden"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("antal pladser"),
+        null=True,
+        blank=True,
+        help_text=_("Tom betyder ubegrænset. Er der fuldt, kommer nye på venteliste."),
+    )
+    max_party_size = models.PositiveSmallIntegerField(
+        _("højst antal personer pr. tilmelding"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    signup_deadline = models.DateTimeField(
+        _("tilmeldingsfrist"),
+        null=True,
+        blank=True,
+        help_text=_("Tom betyder, at man kan tilmelde sig, indtil arrangementet begynder."),
+    )
+    volunteer_call = models.ForeignKey(
+        "home.VolunteerCallPage",
+        verbose_name=_("søger frivillig ledsager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="companion_for",
+        help_text=_("Et frivilligopslag, hvor man kan melde sig som ledsager til arrangementet."),
+    )
+    # Set on events imported from an organisation's calendar: the .ics UID (with the
+    # occurrence's start for repeating events), unique per organisation.
+    source_uid = models.CharField(max_length=255, blank=True, editable=False)
 
     content_panels = [
         *Page.content_panels,
@@ -97,6 +134,15 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("signup_enabled"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("max_party_size")]),
+                FieldPanel("signup_deadline"),
+                FieldPanel("volunteer_call"),
+            ],
+            heading=_("Tilmelding"),
+        ),
+        MultiFieldPanel(
+            [
                 FieldPanel("step_free"),
                 FieldPanel("accessible_toilet"),
                 FieldPanel("hearing_loop"),
@@ -105,6 +151,7 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
             ],
             heading=_("Tilgængelighed"),
         ),
+        FieldPanel("cancelled"),
     ]
     search_fields = [
         *Page.search_fields,
@@ -125,11 +172,23 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
         verbose_name = _("arrangement")
         verbose_name_plural = _("arrangementer")
         indexes = [models.Index(fields=["botilbud", "ends_at"], name="event_home_ends")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organiser", "source_uid"],
+                condition=~Q(source_uid=""),
+                name="event_unique_source_uid",
+            )
+        ]
 
     def clean(self) -> None:
         super().clean()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("Et arrangement kan ikke slutte, før det er begyndt.")})
+        if self.signup_enabled and self.signup_deadline and self.start:
+            if self.signup_deadline > self.start:
+                raise ValidationError(
+                    {"signup_deadline": _("Fristen skal ligge før arrangementet begynder.")}
+                )
 
     def save(self, *args, **kwargs):
         self.ends_at = self.compute_ends_at()

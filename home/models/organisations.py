@@ -1,5 +1,6 @@
 """Civil-society partners: the associations, volunteer and interest organisations of theme 1.2."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -41,6 +42,14 @@ class Organisation(index.Indexed, models.Model):
     contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
     contact_email = models.EmailField(_("kontakt-e-mail"), blank=True)
     contact_phone = models.CharField(_("kontakttelefon"), max_length=40, blank=True)
+    ical_url = models.URLField(
+        _("kalender-adresse (iCal)"),
+        blank=True,
+        help_text=_(
+            "Foreningens egen kalender som .ics. Dens arrangementer hentes ind i kalenderen "
+            "som foreningens aktiviteter."
+        ),
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
@@ -60,6 +69,7 @@ class Organisation(index.Indexed, models.Model):
             heading=_("Kontakt"),
         ),
         FieldPanel("logo"),
+        FieldPanel("ical_url"),
         FieldPanel("slug"),
     ]
     search_fields = [
@@ -163,3 +173,44 @@ class OrganisationIndexPage(RoutablePageMixin, LeanPage, Page):
         for organisation in Organisation.objects.order_by("name").only("slug"):
             urls.append({"location": base + self.organisation_path(organisation)})
         return urls
+
+
+class CalendarImport(models.Model):
+    """One import of an organisation's .ics calendar: what came in, what changed, what was
+    refused and why (in Danish, for the editor who uploaded it)."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Uploadet fil")
+        URL = "url", _("Kalender-adresse")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="calendar_imports",
+    )
+    started_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+    source = models.CharField(_("kilde"), max_length=10, choices=Source.choices)
+    filename = models.CharField(_("fil eller adresse"), max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ok = models.BooleanField(_("gennemført"), default=False)
+    created = models.PositiveIntegerField(_("nye"), default=0)
+    updated = models.PositiveIntegerField(_("opdaterede"), default=0)
+    removed = models.PositiveIntegerField(_("fjernede"), default=0)
+    skipped = models.PositiveIntegerField(_("sprunget over"), default=0)
+    messages = models.TextField(_("beskeder"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("kalenderimport")
+        verbose_name_plural = _("kalenderimporter")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.started_at:%Y-%m-%d %H:%M}"

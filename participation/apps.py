@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ParticipationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "participation"
+    verbose_name = "Tilmeldinger og frivillige"
