@@ -5,8 +5,8 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -184,11 +184,15 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
         super().clean()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("Et arrangement kan ikke slutte, før det er begyndt.")})
-        if self.signup_enabled and self.signup_deadline and self.start:
-            if self.signup_deadline > self.start:
-                raise ValidationError(
-                    {"signup_deadline": _("Fristen skal ligge før arrangementet begynder.")}
-                )
+        if (
+            self.signup_enabled
+            and self.signup_deadline
+            and self.start
+            and self.signup_deadline > self.start
+        ):
+            raise ValidationError(
+                {"signup_deadline": _("Fristen skal ligge før arrangementet begynder.")}
+            )
 
     def save(self, *args, **kwargs):
         self.ends_at = self.compute_ends_at()
