@@ -6,6 +6,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -26,13 +27,16 @@ SENDING_LEASE = dt.timedelta(minutes=15)
 def queue_mail(
     *, key: str, to: str, template: str, context: dict, reply_to: str = ""
 ) -> OutgoingMail:
-    """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` in Danish and queue the mail
-    under ``key``; the worker is asked to send it once the surrounding transaction commits.
-    A key already queued returns the existing row and sends nothing new."""
+    """Render ``<template>_subject.txt``, ``.txt`` and (if there is one) ``.html`` in Danish
+    and queue the mail under ``key``; the worker is asked to send it once the surrounding
+    transaction commits. A key already queued returns the existing row and sends nothing new."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
+        try:
+            html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            html = ""  # plain text only
     mail, created = OutgoingMail.objects.get_or_create(
         key=key,
         defaults={

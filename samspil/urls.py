@@ -15,6 +15,8 @@ urlpatterns = [
     path("soeg/", home_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("nyhedsbrev/", include("newsletters.urls")),
+    path("feeds/", include("home.feed_urls", namespace="feeds")),
+    path("", include("participation.urls")),
     # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth).
     path("anymail/", include("anymail.urls")),
 ]

@@ -1,7 +1,8 @@
 """Volunteer calls: a home asks relatives, network and associations for a hand (theme 1.1, 2)."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -12,20 +13,36 @@ from wagtail.search import index
 from .base import BelongsToBotilbud, LeanPage, SamspilPageQuerySet
 
 
+def accepted_volunteers():
+    """The number of accepted volunteers of the call in the outer query, as a subquery."""
+    from participation.models import VolunteerSignup
+
+    accepted = VolunteerSignup.objects.filter(
+        call=OuterRef("pk"), status=VolunteerSignup.Status.ACCEPTED
+    )
+    return Coalesce(Subquery(accepted.values("call").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
 class VolunteerCallQuerySet(SamspilPageQuerySet):
     def open(self):
+        """Open, unexpired, and not yet filled by accepted volunteers: a call closes itself."""
         today = timezone.localdate()
         return (
             self.filter(status=VolunteerCallPage.Status.OPEN)
+            .annotate(filled=accepted_volunteers())
+            .filter(filled__lt=F("people_needed"))
             .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
             # Soonest deadline first; calls without one after them, on every database.
             .order_by(F("expires_on").asc(nulls_last=True), "-first_published_at", "pk")
         )
 
     def for_card(self):
-        return self.only("title", "url_path", "summary", "when").annotate(
+        cards = self.only("title", "url_path", "summary", "when", "people_needed").annotate(
             home_title=F("botilbud__title")
         )
+        if "filled" not in cards.query.annotations:
+            cards = cards.annotate(filled=accepted_volunteers())
+        return cards
 
 
 class VolunteerCallPage(LeanPage, BelongsToBotilbud, Page):
@@ -90,3 +107,18 @@ class VolunteerCallPage(LeanPage, BelongsToBotilbud, Page):
         return self.status == self.Status.OPEN and (
             self.expires_on is None or self.expires_on >= timezone.localdate()
         )
+
+    def get_context(self, request, *args, **kwargs):
+        from participation.forms import VolunteerForm
+        from participation.models import VolunteerSignup
+
+        context = super().get_context(request, *args, **kwargs)
+        filled = VolunteerSignup.objects.filter(
+            call=self, status=VolunteerSignup.Status.ACCEPTED
+        ).count()
+        context.update(
+            volunteers_filled=filled,
+            call_open=self.is_open and filled < self.people_needed,
+            volunteer_form=VolunteerForm(prefix="volunteer"),
+        )
+        return context

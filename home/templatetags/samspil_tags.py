@@ -5,7 +5,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from home import feeds
 from home.models import OrganisationIndexPage
+from home.models.base import prefetch_renditions
 from home.navigation import ancestors_of, site_structure
 
 register = template.Library()
@@ -79,3 +81,57 @@ def organisation_url(context, organisation) -> str:
     if directory is None or organisation is None:
         return ""
     return directory.get_url(request) + OrganisationIndexPage.organisation_path(organisation)
+
+
+# The hero rendition of event and news pages: sharing previews reuse it at no extra query.
+SHARE_IMAGE = "max-1200x800"
+
+
+@register.filter
+def webcal(url: str) -> str:
+    """An http(s) calendar address as webcal://, which opens the calendar app to subscribe."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url.removeprefix(scheme)
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def absolute_uri(context, location: str = "") -> str:
+    """``location`` (default: this page, without its query string) as a full address."""
+    request = context.get("request")
+    if request is None:
+        return location
+    return request.build_absolute_uri(location or request.path)
+
+
+@register.simple_tag(takes_context=True)
+def share_image_url(context, image, spec: str = "") -> str:
+    """The full address of ``image`` at ``spec`` (default SHARE_IMAGE), for og:image and JSON-LD.
+
+    The rendition is loaded as a prefetch (nothing when it already is), so the page's own
+    ``{% image %}`` with the same spec finds it there instead of asking the database again.
+    """
+    if not image:
+        return ""
+    spec = spec or SHARE_IMAGE
+    prefetch_renditions([image], spec)
+    return absolute_uri(context, image.get_rendition(spec).url)
+
+
+@register.simple_tag
+def page_feed_links(page) -> list:
+    """The calendar and news feeds ``page`` belongs to, for its <link rel="alternate">."""
+    return feeds.page_feed_links(page) if page is not None else []
+
+
+@register.simple_tag(takes_context=True)
+def event_json_ld(context, event) -> str:
+    image_url = share_image_url(context, event.image)
+    return feeds.json_ld_script(feeds.event_structured_data(event, context["request"], image_url))
+
+
+@register.simple_tag(takes_context=True)
+def news_json_ld(context, news) -> str:
+    image_url = share_image_url(context, news.image)
+    return feeds.json_ld_script(feeds.news_structured_data(news, context["request"], image_url))

@@ -1,0 +1,461 @@
+"""What other programs read: calendar (.ics) and news (RSS) feeds, and schema.org data.
+
+Calendars are RFC 5545 iCalendar built with ``icalendar``; news is RSS 2.0 through
+django.contrib.syndication; event and news pages describe themselves as schema.org JSON-LD.
+A feed costs the same few queries however many events or news items it holds: rows come
+with what the feed shows (the home's and organiser's names joined in), and page URLs are
+built from ``url_path`` and the site root paths Wagtail keeps per request.
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import feedgenerator, timezone
+from django.utils.html import escape, format_html
+from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from icalendar import Calendar, Event
+
+from .models import (
+    BotilbudPage,
+    EventIndexPage,
+    EventPage,
+    NewsPage,
+    Organisation,
+    OrganisationIndexPage,
+)
+from .navigation import site_structure
+
+# Subscribers keep recent events for a while (someone checking what they went to).
+FEED_PAST_DAYS = 30
+NEWS_FEED_SIZE = 20
+PRODID = "-//Samspil//Samspil kalender//DA"
+# How often calendar apps should fetch a subscription again (RFC 7986, and Outlook's name).
+REFRESH_INTERVAL = dt.timedelta(hours=6)
+SCHEMA_EVENT_STATUS = {
+    False: "https://schema.org/EventScheduled",
+    True: "https://schema.org/EventCancelled",
+}
+# A JSON-LD block is read by the HTML parser first: these three must not close or open a tag.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+# What a feed row needs: its text, times, URL (url_path) and publication times.
+ICS_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "start",
+    "end",
+    "all_day",
+    "intro",
+    "location",
+    "address",
+    "cancelled",
+    "first_published_at",
+    "last_published_at",
+    "latest_revision_created_at",
+)
+NEWS_FIELDS = (
+    "title",
+    "url_path",
+    "date",
+    "intro",
+    "first_published_at",
+    "last_published_at",
+)
+
+
+def site_host() -> str:
+    """The public host name, from settings rather than the request: a UID must not change
+    with the address someone happened to use."""
+    base = getattr(settings, "BASE_URL", "") or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+    return urlsplit(base).hostname or "samspil"
+
+
+def absolute_page_url(page, request: HttpRequest) -> str:
+    """The page's full address, or "" when it is not routable (no site holds it)."""
+    url = page.get_url(request)
+    return request.build_absolute_uri(url) if url else ""
+
+
+def municipality() -> dict:
+    return {"@type": "GovernmentOrganization", "name": _("Tønder Kommune")}
+
+
+# --- iCalendar -------------------------------------------------------------------------
+
+
+def feed_events(now: dt.datetime | None = None):
+    """Live, public events that have not ended or ended within FEED_PAST_DAYS, in one query."""
+    now = now or timezone.now()
+    return (
+        EventPage.objects.live()
+        .public()
+        .filter(ends_at__gte=now - dt.timedelta(days=FEED_PAST_DAYS))
+        .only(*ICS_FIELDS)
+        .annotate(home_title=F("botilbud__title"), organiser_name=F("organiser__name"))
+        .order_by("start", "pk")
+    )
+
+
+def event_uid(event: EventPage) -> str:
+    """Stable for the event's lifetime: edits, moves and renames keep it."""
+    return f"event-{event.pk}@{site_host()}"
+
+
+def event_sequence(event: EventPage) -> int:
+    """Seconds from first to latest publication.
+
+    RFC 5545 asks SEQUENCE to grow with each significant revision so that calendar apps
+    replace their copy; every publication moves last_published_at forward, and the first
+    publication gives 0, as the RFC starts. Counting revisions would cost a query per event.
+    """
+    if event.first_published_at and event.last_published_at:
+        return max(0, int((event.last_published_at - event.first_published_at).total_seconds()))
+    return 0
+
+
+def event_modified(event: EventPage) -> dt.datetime | None:
+    return event.last_published_at or event.latest_revision_created_at or event.first_published_at
+
+
+def event_times(event: EventPage) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date | None]:
+    """DTSTART and DTEND: local times with the site's zone, or dates for all-day events,
+    whose DTEND is the day after the last (RFC 5545 end dates are exclusive)."""
+    zone = timezone.get_default_timezone()
+    start = event.start.astimezone(zone)
+    end = event.end.astimezone(zone) if event.end else None
+    if event.all_day:
+        last_day = (end or start).date()
+        return start.date(), last_day + dt.timedelta(days=1)
+    return start, end
+
+
+def ical_event(event: EventPage, request: HttpRequest) -> Event:
+    url = absolute_page_url(event, request)
+    start, end = event_times(event)
+    modified = event_modified(event)
+    summary = event.title
+    if event.cancelled:
+        # Not every calendar app shows STATUS; the title says it to everyone.
+        summary = _("Aflyst: %(title)s") % {"title": event.title}
+    location = ", ".join(part for part in (event.location, event.address) if part)
+    categories = [name for name in (event.home_title, event.organiser_name) if name]
+    return Event.new(
+        uid=event_uid(event),
+        # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2).
+        stamp=modified or timezone.now(),
+        last_modified=modified,
+        sequence=event_sequence(event),
+        status="CANCELLED" if event.cancelled else "CONFIRMED",
+        summary=summary,
+        description="\n\n".join(part for part in (event.intro, url) if part),
+        location=location or None,
+        url=url or None,
+        categories=categories,
+        start=start,
+        end=end,
+    )
+
+
+def build_calendar(events, request: HttpRequest, name: str, description: str = "") -> Calendar:
+    calendar = Calendar.new(
+        prodid=PRODID,
+        name=name,
+        description=description or None,
+        # RFC 7986 gives the calendar a UID of its own; a stable one, not a fresh uuid4.
+        uid=f"{site_host()}{request.path}",
+    )
+    calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", REFRESH_INTERVAL)
+    calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
+    years = []
+    for event in events:
+        calendar.add_component(ical_event(event, request))
+        years += [event.start.year, (event.end or event.start).year]
+    if years:
+        # A VTIMEZONE for the years the events span (UTC years; local time is ahead, so the
+        # year after covers New Year's Eve): a dozen lines instead of every change 1970-2038.
+        calendar.add_missing_timezones(
+            first_date=dt.date(min(years), 1, 1), last_date=dt.date(max(years) + 1, 12, 31)
+        )
+    return calendar
+
+
+def ics_response(calendar: Calendar, download_as: str = "") -> HttpResponse:
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    if download_as:
+        response["Content-Disposition"] = content_disposition_header(True, download_as)
+    return response
+
+
+def live_home(slug: str) -> BotilbudPage:
+    # Homes are children of the one front page, so their slugs are unique.
+    home = BotilbudPage.objects.live().public().filter(slug=slug).order_by("path").first()
+    if home is None:
+        raise Http404
+    return home
+
+
+@require_safe
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    calendar = build_calendar(
+        feed_events(),
+        request,
+        name=_("Samspil – alle arrangementer"),
+        description=_("Arrangementer på Tønder Kommunes botilbud og hos deres samarbejdspartnere."),
+    )
+    return ics_response(calendar)
+
+
+@require_safe
+def home_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    home = live_home(slug)
+    calendar = build_calendar(
+        feed_events().filter(botilbud=home),
+        request,
+        name=_("Samspil – %(home)s") % {"home": home.title},
+        description=_("Arrangementer på %(home)s.") % {"home": home.title},
+    )
+    return ics_response(calendar)
+
+
+@require_safe
+def organisation_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.only("name", "slug"), slug=slug)
+    calendar = build_calendar(
+        feed_events().filter(organiser=organisation),
+        request,
+        name=_("Samspil – %(organisation)s") % {"organisation": organisation.name},
+        description=_("Arrangementer med %(organisation)s.") % {"organisation": organisation.name},
+    )
+    return ics_response(calendar)
+
+
+@require_safe
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """One event to add to one's own calendar, past events included."""
+    event = (
+        EventPage.objects.live()
+        .public()
+        .filter(pk=pk)
+        .only(*ICS_FIELDS)
+        .annotate(home_title=F("botilbud__title"), organiser_name=F("organiser__name"))
+        .first()
+    )
+    if event is None:
+        raise Http404
+    calendar = build_calendar([event], request, name=_("Samspil"))
+    return ics_response(calendar, download_as=f"{event.slug}.ics")
+
+
+# --- RSS -------------------------------------------------------------------------------
+
+
+def news_published_at(news: NewsPage) -> dt.datetime:
+    """The moment of publication when it fell on the news item's date, else that day's start
+    (editors may date an item earlier or later than they publish it)."""
+    published = news.first_published_at
+    if published and timezone.localdate(published) == news.date:
+        return published
+    return timezone.make_aware(dt.datetime.combine(news.date, dt.time.min))
+
+
+@dataclass
+class NewsScope:
+    request: HttpRequest
+    home: BotilbudPage | None
+
+
+class NewsFeed(Feed):
+    """The latest news of every home, or of one home (``slug``)."""
+
+    feed_type = feedgenerator.Rss201rev2Feed
+    language = "da"
+    item_guid_is_permalink = False
+
+    def get_object(self, request, slug: str | None = None) -> NewsScope:
+        return NewsScope(request, live_home(slug) if slug else None)
+
+    def title(self, scope: NewsScope) -> str:
+        if scope.home:
+            return _("Nyheder fra %(home)s") % {"home": scope.home.title}
+        return _("Nyheder fra Tønder Kommunes botilbud")
+
+    def description(self, scope: NewsScope) -> str:
+        if scope.home:
+            return _("Det sker på %(home)s.") % {"home": scope.home.title}
+        return _("Det sker på Tønder Kommunes botilbud.")
+
+    def link(self, scope: NewsScope) -> str:
+        if scope.home:
+            return absolute_page_url(scope.home, scope.request)
+        return scope.request.build_absolute_uri("/")
+
+    def items(self, scope: NewsScope) -> list[NewsPage]:
+        news = (
+            NewsPage.objects.live()
+            .public()
+            .latest_first()
+            .only(*NEWS_FIELDS)
+            .annotate(home_title=F("botilbud__title"))
+        )
+        if scope.home:
+            news = news.filter(botilbud=scope.home)
+        items = []
+        for item in news[:NEWS_FEED_SIZE]:
+            # item_link() gets no request; the URL is worked out here, where there is one.
+            item.feed_link = absolute_page_url(item, scope.request)
+            if item.feed_link:
+                items.append(item)
+        return items
+
+    # Feed readers show RSS titles and descriptions as HTML (Django escapes titles, #6533).
+    def item_title(self, item: NewsPage) -> str:
+        return escape(item.title)
+
+    def item_description(self, item: NewsPage) -> str:
+        return escape(item.intro)
+
+    def item_link(self, item: NewsPage) -> str:
+        return item.feed_link
+
+    def item_guid(self, item: NewsPage) -> str:
+        """Stable when the item is renamed or moved, unlike its link."""
+        return f"news-{item.pk}@{site_host()}"
+
+    def item_pubdate(self, item: NewsPage) -> dt.datetime:
+        return news_published_at(item)
+
+    def item_updateddate(self, item: NewsPage) -> dt.datetime:
+        return item.last_published_at or news_published_at(item)
+
+    def item_author_name(self, item: NewsPage) -> str | None:
+        return item.home_title
+
+    def item_categories(self, item: NewsPage) -> list[str]:
+        return [item.home_title] if item.home_title else []
+
+
+# --- Alternate links and schema.org ----------------------------------------------------
+
+
+@dataclass
+class FeedLink:
+    type: str
+    title: str
+    url: str
+
+
+def page_feed_links(page) -> list[FeedLink]:
+    """The feeds a page belongs to, for <link rel="alternate"> in its head."""
+    links = []
+    if isinstance(page, EventPage):
+        links.append(
+            FeedLink("text/calendar", page.title, reverse("feeds:event_ics", args=[page.pk]))
+        )
+    if isinstance(page, EventIndexPage):
+        calendar_url = reverse("feeds:calendar_ics")
+        links.append(FeedLink("text/calendar", _("Samspil – alle arrangementer"), calendar_url))
+    home = page if isinstance(page, BotilbudPage) else getattr(page, "botilbud", None)
+    if isinstance(home, BotilbudPage):
+        names = {"home": home.title}
+        news_url = reverse("feeds:home_news_rss", args=[home.slug])
+        links.append(FeedLink("application/rss+xml", _("Nyheder fra %(home)s") % names, news_url))
+        if not isinstance(page, NewsPage):
+            calendar_url = reverse("feeds:home_ics", args=[home.slug])
+            links.append(
+                FeedLink("text/calendar", _("Arrangementer på %(home)s") % names, calendar_url)
+            )
+    return links
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """A <script type="application/ld+json"> block that no text in ``data`` can break out of."""
+    payload = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 (escaped just above)
+    )
+
+
+def organisation_data(name: str, url: str = "") -> dict:
+    data = {"@type": "Organization", "name": name}
+    if url:
+        data["url"] = url
+    return data
+
+
+def event_structured_data(event: EventPage, request: HttpRequest, image_url: str = "") -> dict:
+    """schema.org Event, as search engines read it for event listings."""
+    start, end = event_times(event)
+    if event.all_day:
+        end = end - dt.timedelta(days=1)  # schema.org end dates are inclusive
+    place = {"@type": "Place", "name": event.location}
+    if event.address:
+        place["address"] = event.address
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.intro,
+        "url": absolute_page_url(event, request),
+        "startDate": start.isoformat(),
+        "eventStatus": SCHEMA_EVENT_STATUS[event.cancelled],
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": place,
+    }
+    if end:
+        data["endDate"] = end.isoformat()
+    organiser, home = event.organiser_or_none, event.botilbud
+    if organiser:
+        url = organiser.website
+        directory = site_structure(request).directory
+        if not url and directory is not None:
+            url = request.build_absolute_uri(
+                directory.get_url(request) + OrganisationIndexPage.organisation_path(organiser)
+            )
+        data["organizer"] = organisation_data(organiser.name, url)
+    elif home:
+        data["organizer"] = organisation_data(home.title, absolute_page_url(home, request))
+    else:
+        data["organizer"] = {**municipality(), "url": request.build_absolute_uri("/")}
+    if image_url:
+        data["image"] = [image_url]
+    return data
+
+
+def news_structured_data(news: NewsPage, request: HttpRequest, image_url: str = "") -> dict:
+    """schema.org NewsArticle: written by the home, published by the municipality."""
+    url = absolute_page_url(news, request)
+    published = news_published_at(news)
+    publisher = {**municipality(), "url": request.build_absolute_uri("/")}
+    home = news.botilbud
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": news.title,
+        "description": news.intro,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": published.isoformat(),
+        "dateModified": (news.last_published_at or published).isoformat(),
+        "author": (
+            organisation_data(home.title, absolute_page_url(home, request)) if home else publisher
+        ),
+        "publisher": publisher,
+    }
+    if image_url:
+        data["image"] = [image_url]
+    return data

@@ -1,0 +1,67 @@
+"""The outbox for one-off mails: queued on commit, sent once, retried when it may pass."""
+
+import smtplib
+from unittest import mock
+
+import pytest
+from django.core import mail
+
+from outbox.models import OutgoingMail
+from outbox.services import deliver, queue_mail, send_pending
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE = "participation/email/proposal_received"
+
+
+def context():
+    class Proposal:
+        name = "Birthe"
+        title = "Fællessang & <kage>"
+
+    class Home:
+        title = "Solgården"
+
+    return {"proposal": Proposal, "botilbud": Home}
+
+
+def test_a_key_is_queued_once_and_sent_on_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue_mail(key="k:1", to="a@example.dk", template=TEMPLATE, context=context())
+        again = queue_mail(key="k:1", to="a@example.dk", template=TEMPLATE, context=context())
+    assert first.pk == again.pk
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Tak for dit forslag til Solgården"
+    assert "Fællessang & <kage>" in mail.outbox[0].body  # plain text, not HTML-escaped
+    assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queue_mail(key="k:2", to="a@example.dk", template=TEMPLATE, context=context())
+    assert len(callbacks) == 1
+    assert not mail.outbox
+
+
+def test_transient_errors_are_retried_and_permanent_ones_fail(settings):
+    mail_row = queue_mail(key="k:3", to="a@example.dk", template=TEMPLATE, context=context())
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send",
+        side_effect=smtplib.SMTPServerDisconnected("down"),
+    ):
+        assert deliver(mail_row.pk) == OutgoingMail.Status.RETRY
+    mail_row.refresh_from_db()
+    assert mail_row.attempts == 1 and mail_row.next_attempt_at is not None
+    # Not yet due: the sweeper leaves it.
+    assert send_pending() == {}
+    OutgoingMail.objects.filter(pk=mail_row.pk).update(next_attempt_at=mail_row.created_at)
+    assert send_pending() == {"sent": 1}
+    assert len(mail.outbox) == 1
+    # Sending again does nothing.
+    assert deliver(mail_row.pk) == OutgoingMail.Status.SENT
+    assert len(mail.outbox) == 1
+
+    other = queue_mail(key="k:4", to="b@example.dk", template=TEMPLATE, context=context())
+    refused = smtplib.SMTPRecipientsRefused({"b@example.dk": (550, b"no such user")})
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refused):
+        assert deliver(other.pk) == OutgoingMail.Status.FAILED
