@@ -25,7 +25,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from .models import (
     BotilbudPage,
@@ -151,7 +151,8 @@ def ical_event(event: EventPage, request: HttpRequest) -> Event:
         # Not every calendar app shows STATUS; the title says it to everyone.
         summary = _("Aflyst: %(title)s") % {"title": event.title}
     location = ", ".join(part for part in (event.location, event.address) if part)
-    categories = [name for name in (event.home_title, event.organiser_name) if name]
+    # A tuple: icalendar writes an empty CATEGORIES line for an empty list.
+    categories = tuple(name for name in (event.home_title, event.organiser_name) if name)
     return Event.new(
         uid=event_uid(event),
         # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2).
@@ -178,7 +179,7 @@ def build_calendar(events, request: HttpRequest, name: str, description: str = "
         uid=f"{site_host()}{request.path}",
     )
     calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("X-PUBLISHED-TTL", REFRESH_INTERVAL)
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
     calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
     years = []
     for event in events:
@@ -383,7 +384,7 @@ def page_feed_links(page) -> list[FeedLink]:
 
 def json_ld_script(data: dict) -> SafeString:
     """A <script type="application/ld+json"> block that no text in ``data`` can break out of."""
-    payload = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
     return format_html(
         '<script type="application/ld+json">{}</script>',
         mark_safe(payload.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 (escaped just above)

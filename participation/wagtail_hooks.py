@@ -5,6 +5,7 @@ municipal admins see all. Changes go through services, never through generic edi
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpResponseForbidden
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -121,7 +122,17 @@ class EventSignupViewSet(ScopedViewSet):
     export_filename = "tilmeldinger"
 
 
-class DecisionColumn(Column):
+class ActionColumn(Column):
+    """A cell with POST buttons: the table renders cells without the request's CSRF token."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        if context["request"] is not None:
+            context["csrf_token"] = get_token(context["request"])
+        return context
+
+
+class DecisionColumn(ActionColumn):
     cell_template_name = "participation/admin/decision_cell.html"
 
 
@@ -158,7 +169,7 @@ class VolunteerSignupViewSet(ScopedViewSet):
     inspect_view_enabled = True
 
 
-class ProposalColumn(Column):
+class ProposalColumn(ActionColumn):
     cell_template_name = "participation/admin/proposal_cell.html"
 
 

@@ -162,6 +162,13 @@ def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt
     return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
 
 
+WEEKDAYS = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"]
+
+
+def this_month_heading() -> str:
+    return date_format(timezone.localdate(), "F Y").capitalize()
+
+
 def soup_of(response) -> BeautifulSoup:
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")
@@ -229,21 +236,12 @@ def test_month_view_is_a_table_with_monday_first_danish_weekdays_and_week_number
     table = soup.select_one(".calendar-month table")
     assert table.caption.get_text(strip=True) == f"Arrangementer i december {year}"
     headers = [th.get_text(strip=True) for th in table.select("thead th")]
-    assert headers == [
-        "Uge",
-        "Mandag",
-        "Tirsdag",
-        "Onsdag",
-        "Torsdag",
-        "Fredag",
-        "Lørdag",
-        "Søndag",
-    ]
+    assert headers == ["Uge", *WEEKDAYS]
     assert all(th["scope"] == "col" for th in table.select("thead th"))
     first_row = table.select("tbody tr")[0]
     first = dt.date(year, 12, 1)
     assert first_row.th["scope"] == "row"
-    assert first_row.th.get_text(strip=True) == f"Uge {first.isocalendar().week}"
+    assert first_row.th.get_text(" ", strip=True) == f"Uge {first.isocalendar().week}"
     # December 1st sits under its own weekday; the days before it belong to November.
     cells = first_row.select("td")
     assert cells[first.weekday()].time["datetime"] == first.isoformat()
@@ -296,7 +294,12 @@ def test_multi_day_all_day_event_and_one_ending_at_midnight(client, tree):
 
 def test_month_view_defaults_to_this_month_and_marks_today(client, tree):
     today = timezone.localdate()
-    make_event(tree.home_a, "Kaffe i dag", start=local(today.year, today.month, today.day, 23))
+    make_event(
+        tree.home_a,
+        "Kaffe i dag",
+        start=local(today.year, today.month, today.day, 10),
+        end=local(today.year, today.month, today.day, 11),
+    )
     soup = soup_of(client.get(tree.calendar.url, {"visning": "maaned"}))
     marked = soup.select('.calendar-month td[aria-current="date"]')
     assert len(marked) == 1
@@ -324,11 +327,8 @@ def test_agenda_lists_only_days_with_events_with_their_events(client, tree, dece
         f"{year}-12-30": ["Nytårsophold"],
         f"{year}-12-31": ["Nytårsophold"],
     }
-    assert soup.select_one(".calendar-agenda h3").get_text(strip=True) == (
-        f"{dt.date(year, 12, 10):%d}".lstrip("0") and "Torsdag 10. december"
-        if dt.date(year, 12, 10).weekday() == 3
-        else soup.select_one(".calendar-agenda h3").get_text(strip=True)
-    )
+    weekday = WEEKDAYS[dt.date(year, 12, 10).weekday()]
+    assert soup.select_one(".calendar-agenda h3").get_text(strip=True) == f"{weekday} 10. december"
 
 
 def test_previous_and_next_month_cross_the_year_boundary(client, tree, december):
@@ -364,13 +364,9 @@ def test_months_beyond_the_select_are_reachable_but_not_endless(client, tree):
     soup = soup_of(client.get(month_url(tree, f"{far}-05")))
     assert soup.select_one("#filter-errors") is None
     assert soup.select_one("#id_month option[selected]")["value"] == f"{far}-05"
-    response = client.get(month_url(tree, "1900-01"))
-    soup = soup_of(response)
+    soup = soup_of(client.get(month_url(tree, "1900-01")))
     assert "Vælg en måned fra listen" in soup.select_one("#filter-errors").get_text()
-    this_month = timezone.localdate().strftime("%B %Y")
-    assert soup.select_one("#results-heading").get_text(strip=True).lower() == (
-        date_format(timezone.localdate(), "F Y").lower()
-    ), this_month
+    assert soup.select_one("#results-heading").get_text(strip=True) == this_month_heading()
 
 
 @pytest.fixture
@@ -444,9 +440,10 @@ def test_unknown_accessibility_values_are_reported_and_dropped(
 ):
     response = client.get(tree.calendar.url, query)
     soup = soup_of(response)
-    assert "Vi kender ikke alle de valgte ønsker til tilgængelighed" in soup.select_one(
-        "#filter-errors"
-    ).get_text()
+    assert (
+        "Vi kender ikke alle de valgte ønsker til tilgængelighed"
+        in soup.select_one("#filter-errors").get_text()
+    )
     assert "<b>x</b>" not in response.content.decode()
     assert len(titles(response)) == 4
 
@@ -470,7 +467,7 @@ def test_unknown_view_is_reported_and_the_list_shown(client, tree, events):
 def test_month_view_applies_the_filters(client, tree, december):
     year = december["year"]
     december["party"].step_free = True
-    december["party"].save_revision().publish()
+    december["party"].save()
     soup = soup_of(client.get(month_url(tree, f"{year}-12", home=tree.home_b.pk)))
     assert cell_entries(soup, dt.date(year, 12, 10)) == []
     assert cell_entries(soup, dt.date(year, 12, 14)) == [("Fra 10.00", "Juleudstilling")]
@@ -493,10 +490,8 @@ def test_switching_views_keeps_the_filters(client, tree, accessible_events):
     }
     month = soup_of(client.get(tree.calendar.url + month_link["href"]))
     assert month.select_one("nav.calendar-views a[aria-current=page]").get_text() == "Måned"
-    assert [a.get_text(strip=True) for a in month.select(".calendar-month .calendar-entry__title")] in (
-        [["Alt i orden"]][0],
-        [],  # the event falls in next month when today is the month's last day or so
-    )
+    assert month.select_one("#results-heading").get_text(strip=True) == this_month_heading()
+    assert month.select_one("#id_tilgaengelighed_0").has_attr("checked")
     # Submitting the filter form stays in the month view.
     assert month.select_one("form.calendar-filter input[name=visning]")["value"] == "maaned"
     list_link = month.select_one("nav.calendar-views").find("a", string="Liste")
@@ -553,7 +548,7 @@ def test_cancelled_events_are_marked_and_not_offered_for_my_calendar(client, tre
     year = december["year"]
     party = december["party"]
     party.cancelled = True
-    party.save_revision().publish()
+    party.save()
     ics = reverse("feeds:event_ics", args=[party.pk])
     listing = soup_of(client.get(tree.calendar.url, {"month": f"{year}-12", "past": "1"}))
     card = listing.find(id=f"event-{party.pk}")
@@ -600,12 +595,14 @@ def queries_for(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("view", ["liste", "maaned"])
-def test_query_count_is_the_same_for_3_and_30_events(
-    client, tree, django_assert_num_queries, view
-):
+def test_query_count_is_the_same_for_3_and_30_events(client, tree, django_assert_num_queries, view):
     next_month = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    url = tree.calendar.url + "?" + urlencode(
-        {"visning": view, "month": next_month.strftime("%Y-%m"), "tilgaengelighed": "trinfri"}
+    url = (
+        tree.calendar.url
+        + "?"
+        + urlencode(
+            {"visning": view, "month": next_month.strftime("%Y-%m"), "tilgaengelighed": "trinfri"}
+        )
     )
     fill_calendar(tree, 3, next_month)
     few = queries_for(client, url)

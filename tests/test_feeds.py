@@ -520,4 +520,3 @@ def test_share_image_costs_no_extra_query(client, tree, django_assert_max_num_qu
 )
 def test_webcal_filter(url, expected):
     assert webcal(url) == expected
-

@@ -67,6 +67,13 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci` (or `make setup`).", pytrace=False)
+    return str(AXE_JS)
+
+
 def _new_page(browser, live_server, **context_options):
     context = browser.new_context(base_url=live_server.url, locale="da-DK", **context_options)
     context.set_default_timeout(TIMEOUT_MS)

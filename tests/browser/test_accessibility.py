@@ -2,11 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from newsletters import tokens
 from newsletters.models import Subscriber
-
-from .conftest import AXE_JS
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +23,12 @@ def manage_path(content) -> str:
     return reverse("newsletters:manage", args=[tokens.make_token(subscriber, tokens.MANAGE)])
 
 
+def month_view_path(content) -> str:
+    """The calendar's month view of the month with the test content's first event."""
+    month = timezone.localtime(content.event.start).strftime("%Y-%m")
+    return f"{content.tree.calendar.url}?visning=maaned&month={month}"
+
+
 # Page type → (path on the live server given the test content, the HTTP status it answers with).
 PAGES = {
     "front": (lambda c: "/", 200),
@@ -33,6 +38,7 @@ PAGES = {
     "event-with-organiser": (lambda c: c.event.url, 200),
     "calendar": (lambda c: c.tree.calendar.url, 200),
     "calendar-filter-errors": (lambda c: f"{c.tree.calendar.url}?home=abc&month=13&page=-1", 200),
+    "calendar-month": (month_view_path, 200),
     "volunteer-call": (lambda c: c.call.url, 200),
     "organisation-directory": (lambda c: c.tree.directory.url, 200),
     "organisation": (lambda c: c.organisation_url(), 200),
@@ -55,13 +61,6 @@ def describe(violations: list[dict]) -> str:
             + (f" (+{more} more)" if more > 0 else "")
         )
     return "\n".join(lines)
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    if not AXE_JS.is_file():
-        pytest.fail(f"{AXE_JS} is missing: run `npm ci` (or `make setup`).", pytrace=False)
-    return str(AXE_JS)
 
 
 @pytest.mark.parametrize("page_type", list(PAGES))

@@ -367,6 +367,7 @@ HOMES = [
                 time=(15, 0),
                 hours=1.5,
                 audience="public",
+                signup={"capacity": 40, "max_party_size": 4},
                 organiser="toender-kirkekor",
                 external_url="https://www.toenderkirkekor.dk/koncerter",
                 location="Fællesstuen, Solgården",
@@ -384,6 +385,7 @@ HOMES = [
                 time=(19, 0),
                 hours=2,
                 audience="relatives",
+                signup={"capacity": 30, "max_party_size": 3},
                 location="Fællesstuen, Solgården",
                 intro=(
                     "Vi fortæller om det seneste halve år, præsenterer nye medarbejdere og vil "
@@ -414,6 +416,7 @@ HOMES = [
                 time=(19, 0),
                 hours=2,
                 audience="relatives",
+                signup={"capacity": 2, "max_party_size": 2, "deadline_days": 35},
                 organiser="lev-toender",
                 external_url="https://www.lev.dk/arrangementer",
                 location="Fællesstuen, Solgården",
@@ -1682,7 +1685,19 @@ class _Seeder:
             hearing_loop="hearing_loop" in access,
             quiet_room="quiet_room" in access,
             accessibility_notes=spec.get("accessibility_notes", ""),
+            **self.signup_fields(spec.get("signup")),
         )
+
+    def signup_fields(self, signup: dict | None) -> dict:
+        if not signup:
+            return {}
+        deadline = signup.get("deadline_days")
+        return {
+            "signup_enabled": True,
+            "capacity": signup.get("capacity"),
+            "max_party_size": signup.get("max_party_size", 4),
+            "signup_deadline": self.at(deadline, 12) if deadline else None,
+        }
 
     def volunteer_call(self, home: BotilbudPage, spec: dict) -> None:
         call = spec["call"]
@@ -1819,6 +1834,11 @@ class _Seeder:
 
         if subscribers := seed_demo_subscribers():
             self.created["subscribers"] += subscribers
+        # Sign-ups, a waiting list, a volunteer and a proposal (participation app).
+        from participation.demo import seed_demo_participation
+
+        if participation := seed_demo_participation():
+            self.created["participation"] += participation
         return self.summary(front, homes)
 
     def summary(self, front: HomePage, homes: list[BotilbudPage]) -> dict:
