@@ -65,6 +65,7 @@ test: setup browser-deps
 bench: setup
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/digests.py --subscribers 20000
+	$(BIN)/python bench/events.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var media db.sqlite3

@@ -84,8 +84,9 @@ def site_host() -> str:
 
 
 def absolute_page_url(page, request: HttpRequest) -> str:
-    """The page's full address, or "" when it is not routable (no site holds it)."""
-    url = page.get_url(request)
+    """The page's full address, or "" when it has none: not routable (no site holds it), or
+    not saved yet (the admin's preview of a new page)."""
+    url = page.get_url(request) if page.url_path else None
     return request.build_absolute_uri(url) if url else ""
 
 
@@ -362,7 +363,7 @@ class FeedLink:
 def page_feed_links(page) -> list[FeedLink]:
     """The feeds a page belongs to, for <link rel="alternate"> in its head."""
     links = []
-    if isinstance(page, EventPage):
+    if isinstance(page, EventPage) and page.pk:
         links.append(
             FeedLink("text/calendar", page.title, reverse("feeds:event_ics", args=[page.pk]))
         )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -43,6 +44,12 @@ def json_ld(response) -> dict:
 def head_links(response, type_: str) -> dict[str, str]:
     soup = BeautifulSoup(response.content, "html.parser")
     return {link["href"]: link["title"] for link in soup.head.find_all("link", type=type_)}
+
+
+@pytest.fixture(autouse=True)
+def public_address(settings):
+    """UIDs name the site's public host from settings, whatever the environment says."""
+    settings.BASE_URL = "https://samspil.example"
 
 
 def publish(page) -> None:
@@ -90,7 +97,7 @@ def test_whole_calendar_is_valid_icalendar_in_copenhagen_time(client, tree, even
     assert bonfire["DTSTART"].dt == page.start.replace(microsecond=0)
     assert bonfire["DTSTART"].dt.utcoffset() == page.start.astimezone(COPENHAGEN).utcoffset()
     assert bonfire["DTEND"].dt == page.end.replace(microsecond=0)
-    assert bonfire["UID"] == f"event-{page.pk}@127.0.0.1"
+    assert bonfire["UID"] == f"event-{page.pk}@samspil.example"
     assert bonfire["URL"] == f"http://testserver{page.url}"
     assert bonfire["STATUS"] == "CONFIRMED"
     assert bonfire["LOCATION"] == "Haven, Skolegade 1, 6270 Tønder"
@@ -200,7 +207,7 @@ def test_uid_stays_and_sequence_grows_when_the_event_is_edited(client, tree, eve
     publish(event)
     after = parse_ics(client.get(url)).walk("VEVENT")[0]
 
-    assert after["UID"] == before["UID"] == f"event-{event.pk}@127.0.0.1"
+    assert after["UID"] == before["UID"] == f"event-{event.pk}@samspil.example"
     assert after["SUMMARY"] == "Bålaften ved søen"
     assert after["SEQUENCE"] >= 3600
     assert after["LAST-MODIFIED"].dt > an_hour_ago
@@ -300,7 +307,7 @@ def test_news_feed_lists_all_homes_newest_first(client, tree):
     assert channel.findtext("language") == "da"
     assert [item.findtext("title") for item in items] == ["Ny have", "Sommerfest"]
     assert items[0].findtext("link") == f"http://testserver{latest.url}"
-    assert items[0].findtext("guid") == f"news-{latest.pk}@127.0.0.1"
+    assert items[0].findtext("guid") == f"news-{latest.pk}@samspil.example"
     assert items[0].findtext("category") == "Engbo"
 
 
@@ -520,3 +527,34 @@ def test_share_image_costs_no_extra_query(client, tree, django_assert_max_num_qu
 )
 def test_webcal_filter(url, expected):
     assert webcal(url) == expected
+
+
+def test_admin_preview_of_a_new_event_and_news_item_renders(client, tree):
+    """A page not saved yet has no pk or URL: the feed links and JSON-LD must cope."""
+    client.force_login(get_user_model().objects.create_superuser("admin", "a@example.dk", "pw"))
+    start = timezone.localtime() + dt.timedelta(days=3)
+    forms = {
+        "eventpage": {
+            "title": "Ny fest",
+            "slug": "ny-fest",
+            "start": start.strftime("%Y-%m-%d %H:%M"),
+            "intro": "Kom!",
+            "location": "Haven",
+            "audience": "public",
+            "max_party_size": "4",
+            "body-count": "0",
+        },
+        "newspage": {
+            "title": "Ny nyhed",
+            "slug": "ny-nyhed",
+            "date": timezone.localdate().isoformat(),
+            "intro": "Nyt.",
+            "body-count": "0",
+        },
+    }
+    for model, data in forms.items():
+        url = reverse("wagtailadmin_pages:preview_on_add", args=["home", model, tree.home_a.pk])
+        assert client.post(url, data).json()["is_valid"], model
+        response = client.get(url)
+        assert response.status_code == 200, model
+        assert json_ld(response)["description"] == data["intro"]

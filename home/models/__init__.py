@@ -1,4 +1,5 @@
-from .events import EventIndexPage, EventPage
+from .calendar import EventIndexPage
+from .events import EventPage
 from .organisations import CalendarImport, Organisation, OrganisationIndexPage
 from .pages import BotilbudPage, HomePage, HomeStaffAccess, NewsPage, StandardPage
 from .volunteering import VolunteerCallPage
