@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,6 +54,12 @@ def build_site():
         Organisation.objects.create(name=name, description="En forening i Tønder.")
         for name in ("Tønder Idrætsforening", "LEV Tønder", "SIND Sønderjylland", "Tønder Kor")
     ]
+    from home.models import NewsPage
+
+    for n in range(30):
+        homes[n % 2].add_child(
+            instance=NewsPage(title=f"Nyhed {n}", intro="Det skete i dag.", image=image)
+        )
     return {
         "front": front,
         "homes": homes,
@@ -105,6 +112,20 @@ def urls(site) -> dict[str, str]:
         "event_with_signup": event.url,
         "news_rss": reverse("feeds:news_rss"),
     }
+
+
+@contextmanager
+def feed_cache_off():
+    """The calendar feeds without their cache: built from the database on every request."""
+    from django.core.cache.backends.dummy import DummyCache
+
+    import home.feeds
+
+    cached, home.feeds.cache = home.feeds.cache, DummyCache("bench", {})
+    try:
+        yield
+    finally:
+        home.feeds.cache = cached
 
 
 def count_queries(client, url: str) -> int:
@@ -176,6 +197,8 @@ def main() -> None:
             add_events(site, 0, args.small)
         page_urls = urls(site)
         queries_small = {name: count_queries(client, url) for name, url in page_urls.items()}
+        with feed_cache_off():
+            uncached_small = count_queries(client, page_urls["calendar_ics"])
         with no_background_tasks():
             add_events(site, args.small, args.large)
         page_urls = urls(site)
@@ -195,6 +218,21 @@ def main() -> None:
                 "ratio_to_floor": round(page_ms / floor_ms, 2),
                 "queries_small": queries_small[name],
                 "queries_large": queries_large[name],
+            }
+
+        # The whole-calendar feed built on every request (its cache switched off), as when
+        # something changed since the last fetch.
+        url = page_urls["calendar_ics"]
+        with feed_cache_off():
+            page_ms, floor_ms = paired_medians_ms(
+                lambda: client.get(url), floor, max(args.repetitions // 3, 5)
+            )
+            results["calendar_ics_uncached"] = {
+                "median_ms": round(page_ms, 3),
+                "floor_ms": round(floor_ms, 3),
+                "ratio_to_floor": round(page_ms / floor_ms, 2),
+                "queries_small": uncached_small,
+                "queries_large": count_queries(client, url),
             }
 
         organisation = site["organisations"][0]
@@ -218,9 +256,10 @@ def main() -> None:
         results["events_in_calendar"] = args.large
         results["peak_rss_mb"] = round(peak_rss_mb(), 1)
 
-        width = max(len(name) for name in page_urls)
+        rows = [*page_urls, "calendar_ics_uncached"]
+        width = max(len(name) for name in rows)
         print(f"{'url':<{width}}  median_ms  floor_ms  ratio  queries {args.small} → {args.large}")
-        for name in page_urls:
+        for name in rows:
             row = results[name]
             print(
                 f"{name:<{width}}  {row['median_ms']:9.2f}  {row['floor_ms']:8.2f}  "

@@ -8,18 +8,20 @@ built from ``url_path`` and the site root paths Wagtail keeps per request.
 """
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, F, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import feedgenerator, timezone
+from django.utils import feedgenerator, timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
@@ -29,16 +31,20 @@ from icalendar import Calendar, Event, vDuration
 
 from .models import (
     BotilbudPage,
+    CalendarImport,
     EventIndexPage,
     EventPage,
     NewsPage,
     Organisation,
     OrganisationIndexPage,
 )
+from .models.base import restrictions_in_request
 from .navigation import site_structure
 
 # Subscribers keep recent events for a while (someone checking what they went to).
 FEED_PAST_DAYS = 30
+# A built calendar feed is kept this long at most (it is rebuilt sooner when anything changes).
+FEED_CACHE_SECONDS = 3600
 NEWS_FEED_SIZE = 20
 PRODID = "-//Samspil//Samspil kalender//DA"
 # How often calendar apps should fetch a subscription again (RFC 7986, and Outlook's name).
@@ -195,10 +201,53 @@ def build_calendar(events, request: HttpRequest, name: str, description: str = "
     return calendar
 
 
-def ics_response(calendar: Calendar, download_as: str = "") -> HttpResponse:
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+def ics_response(calendar: Calendar | bytes, download_as: str = "") -> HttpResponse:
+    body = calendar if isinstance(calendar, bytes) else calendar.to_ical()
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     if download_as:
         response["Content-Disposition"] = content_disposition_header(True, download_as)
+    return response
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def calendar_fingerprint() -> str:
+    """Changes whenever what a calendar feed shows can have changed, read from the database
+    (so every web process agrees): an event published, unpublished, deleted or added, an
+    association's calendar imported again, a view restriction added or removed; and on the
+    hour, as the feed's window moves and homes or organisers may have been renamed."""
+    events = EventPage.objects.aggregate(
+        live=Count("pk", filter=Q(live=True)),
+        last=Max("pk"),
+        published=Max("last_published_at"),
+        revised=Max("latest_revision_created_at"),
+    )
+    imported = CalendarImport.objects.aggregate(last=Max("pk"))["last"]
+    restrictions = sorted(restriction.pk for restriction in restrictions_in_request() or [])
+    hour = timezone.now().strftime("%Y%m%d%H")
+    parts = [*events.values(), imported, restrictions, hour, translation.get_language()]
+    return short_hash(repr(parts)) + short_hash(repr(parts[::-1]))
+
+
+def cached_ics(request: HttpRequest, scope: str, build) -> HttpResponse:
+    """A subscribed calendar is fetched again and again by every subscriber's calendar app;
+    it is built once per change (``calendar_fingerprint``) and answered from the cache until
+    then, with an ETag so an unchanged feed costs the app a 304."""
+    fingerprint = calendar_fingerprint()
+    etag = f'"{fingerprint}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        key = f"samspil:ics:{scope}:{fingerprint}"
+        body = cache.get(key)
+        if body is None:
+            body = build().to_ical()
+            cache.set(key, body, FEED_CACHE_SECONDS)
+        response = ics_response(body)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=900"
     return response
 
 
@@ -212,37 +261,49 @@ def live_home(slug: str) -> BotilbudPage:
 
 @require_safe
 def calendar_ics(request: HttpRequest) -> HttpResponse:
-    calendar = build_calendar(
-        feed_events(),
+    return cached_ics(
         request,
-        name=_("Samspil – alle arrangementer"),
-        description=_("Arrangementer på Tønder Kommunes botilbud og hos deres samarbejdspartnere."),
+        "all",
+        lambda: build_calendar(
+            feed_events(),
+            request,
+            name=_("Samspil – alle arrangementer"),
+            description=_(
+                "Arrangementer på Tønder Kommunes botilbud og hos deres samarbejdspartnere."
+            ),
+        ),
     )
-    return ics_response(calendar)
 
 
 @require_safe
 def home_ics(request: HttpRequest, slug: str) -> HttpResponse:
     home = live_home(slug)
-    calendar = build_calendar(
-        feed_events().filter(botilbud=home),
+    return cached_ics(
         request,
-        name=_("Samspil – %(home)s") % {"home": home.title},
-        description=_("Arrangementer på %(home)s.") % {"home": home.title},
+        f"home:{home.pk}:{short_hash(home.title)}",
+        lambda: build_calendar(
+            feed_events().filter(botilbud=home),
+            request,
+            name=_("Samspil – %(home)s") % {"home": home.title},
+            description=_("Arrangementer på %(home)s.") % {"home": home.title},
+        ),
     )
-    return ics_response(calendar)
 
 
 @require_safe
 def organisation_ics(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.only("name", "slug"), slug=slug)
-    calendar = build_calendar(
-        feed_events().filter(organiser=organisation),
+    names = {"organisation": organisation.name}
+    return cached_ics(
         request,
-        name=_("Samspil – %(organisation)s") % {"organisation": organisation.name},
-        description=_("Arrangementer med %(organisation)s.") % {"organisation": organisation.name},
+        f"organisation:{organisation.pk}:{short_hash(organisation.name)}",
+        lambda: build_calendar(
+            feed_events().filter(organiser=organisation),
+            request,
+            name=_("Samspil – %(organisation)s") % names,
+            description=_("Arrangementer med %(organisation)s.") % names,
+        ),
     )
-    return ics_response(calendar)
 
 
 @require_safe

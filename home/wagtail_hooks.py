@@ -101,7 +101,7 @@ def calendar_import(request, pk: int):
             "form": form,
             "result": result,
             "imports": imports,
-            "action_url": url,
+            "form_url": url,
             "header_title": gettext("Importér kalender"),
         },
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -24,6 +25,14 @@ from home.models import (
     VolunteerCallPage,
 )
 from home.services import ensure_home_staff_access
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """Rate limits and built feeds live in the (per-process) cache: none leaks between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_image(title: str = "Testbillede", colour: str = "#3d7a5a"):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from wagtail.models import PageViewRestriction
 
-from home.models import EventPage
+from home.models import CalendarImport, EventPage
 from home.templatetags.samspil_tags import webcal
 
 from .conftest import make_event, make_image, make_news
@@ -269,11 +269,38 @@ def test_whole_calendar_costs_the_same_queries_for_3_and_30_events(
 
     add(3)
     client.get(url)  # warm per-process caches (content types, site root paths)
-    with django_assert_num_queries(3):
+    # Anything that changes the fingerprint makes the next request build the feed again.
+    CalendarImport.objects.create(organisation=tree.organisation, source="upload")
+    # Built: the fingerprint (2), the view restrictions, the events and the site (1 each).
+    with django_assert_num_queries(5):
         assert len(parse_ics(client.get(url)).walk("VEVENT")) == 3
     add(27)
+    with django_assert_num_queries(5):
+        assert len(parse_ics(client.get(url)).walk("VEVENT")) == 30
+    # Unchanged since: answered from the cache after the fingerprint alone.
     with django_assert_num_queries(3):
         assert len(parse_ics(client.get(url)).walk("VEVENT")) == 30
+
+
+def test_cached_feed_follows_every_change_and_answers_304_when_unchanged(client, tree):
+    url = reverse("feeds:calendar_ics")
+    first = make_event(tree.home_a, "Første")
+    response = client.get(url)
+    etag = response["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    second = make_event(tree.home_b, "Anden")
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert {str(e["SUMMARY"]) for e in parse_ics(changed).walk("VEVENT")} == {"Første", "Anden"}
+    first.title = "Første (flyttet)"
+    first.save_revision().publish()
+    assert "Første (flyttet)" in client.get(url).content.decode()
+    second.unpublish()
+    assert "Anden" not in client.get(url).content.decode()
+    PageViewRestriction.objects.create(
+        page=first, restriction_type=PageViewRestriction.PASSWORD, password="hemmelig"
+    )
+    assert "Første" not in client.get(url).content.decode()
 
 
 # --- RSS -------------------------------------------------------------------------------

@@ -1,19 +1,9 @@
-"""Newsletter fixtures: a clean rate-limit cache and helpers to read links out of mails."""
+"""Newsletter fixtures: helpers to read links out of mails."""
 
 import re
 from urllib.parse import urlsplit
 
-import pytest
-from django.core.cache import cache
-
 from newsletters.models import Subscriber
-
-
-@pytest.fixture(autouse=True)
-def clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def link_path(body: str, name: str) -> str:

@@ -2,18 +2,10 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.utils import timezone
 
 from home.services import ensure_home_staff_access
 from tests.conftest import make_call, make_event
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
