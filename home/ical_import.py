@@ -307,7 +307,8 @@ def _update_page(page: EventPage, event: ImportedEvent, now: dt.datetime) -> boo
     # Checked while reading, so Wagtail's full_clean (ten queries a page) is skipped.
     page.save(
         clean=False,
-        update_fields=[*changed, "draft_title", "last_published_at", "ends_at", "botilbud"],
+        # The page stays where it is, so its home (botilbud) does not change either.
+        update_fields=[*changed, "draft_title", "last_published_at", "ends_at"],
     )
     return True
 
@@ -854,20 +855,30 @@ def _is_web_url(url: str) -> bool:
 # -- fetching ---------------------------------------------------------------------------------
 
 
-def fetch_calendar(organisation: Organisation) -> CalendarImport:
+def fetch_calendar(organisation: Organisation, user=None) -> CalendarImport:
     """Download the organisation's calendar address and import it. Never raises: whatever
     goes wrong is recorded in the CalendarImport row it returns."""
     url = organisation.ical_url.strip()
     try:
         data = download_calendar(url)
     except CalendarRefused as refusal:
-        return CalendarImport.objects.create(
-            organisation=organisation,
-            source=CalendarImport.Source.URL,
-            filename=url[:500],
-            messages=str(refusal),
+        message = str(refusal)
+    except Exception:  # a task must leave a log row, not a traceback
+        logger.exception("Fetching the calendar of organisation %s failed", organisation.pk)
+        message = _(
+            "Kalender-adressen kunne ikke hentes på grund af en uventet fejl. Prøv igen senere."
         )
-    return import_calendar(organisation, data, source=CalendarImport.Source.URL, filename=url)
+    else:
+        return import_calendar(
+            organisation, data, source=CalendarImport.Source.URL, filename=url, user=user
+        )
+    return CalendarImport.objects.create(
+        organisation=organisation,
+        source=CalendarImport.Source.URL,
+        filename=url[:500],
+        user=user,
+        messages=message,
+    )
 
 
 class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
@@ -922,8 +933,10 @@ def download_calendar(url: str) -> bytes:
             )
             % {"status": error.code}
         ) from None
-    except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
-        logger.info("Fetching calendar %s failed", url, exc_info=True)
+    except (OSError, http.client.HTTPException, ValueError):
+        # OSError covers refused connections, timeouts and urllib's URLError. The address is
+        # not logged: a private calendar's address is its password.
+        logger.info("Fetching a calendar failed", exc_info=True)
         raise CalendarRefused(
             _(
                 "Kalender-adressen kunne ikke hentes (den svarede ikke, eller ikke i tide). "

@@ -8,16 +8,20 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def import_organisation_calendar(organisation_pk: int) -> dict:
-    """Fetch one organisation's calendar address and import it. Running it again with the same
-    calendar changes nothing (pages are matched by UID); failures end up in the import log."""
+def import_organisation_calendar(organisation_pk: int, user_pk: int | None = None) -> dict:
+    """Fetch one organisation's calendar address and import it (for ``user_pk``, who asked
+    for it in the admin, if anyone did). Running it again with the same calendar changes
+    nothing (pages are matched by UID); failures end up in the import log, never raised."""
+    from django.contrib.auth import get_user_model
+
     from .ical_import import fetch_calendar
     from .models import Organisation
 
     organisation = Organisation.objects.filter(pk=organisation_pk).exclude(ical_url="").first()
     if organisation is None:
         return {"ok": False, "import": None}
-    record = fetch_calendar(organisation)
+    user = get_user_model().objects.filter(pk=user_pk).first() if user_pk else None
+    record = fetch_calendar(organisation, user=user)
     return {
         "ok": record.ok,
         "import": record.pk,

@@ -64,7 +64,7 @@ def calendar_import(request, pk: int):
     url = reverse("home_calendar_import", args=[organisation.pk])
     form = CalendarUploadForm()
     if request.method == "POST" and "fetch" in request.POST and organisation.ical_url:
-        import_organisation_calendar.enqueue(organisation.pk)
+        import_organisation_calendar.enqueue(organisation.pk, request.user.pk)
         messages.success(
             request,
             gettext(

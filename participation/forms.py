@@ -101,7 +101,7 @@ class EventSignupForm(PublicForm):
     )
     consent_label = _(
         "Samspil må gemme mit navn, min e-mail og min bemærkning til dette arrangement. "
-        "De slettes, når arrangementet er overstået."
+        "De slettes en måned efter arrangementet."
     )
 
     field_order = ["name", "email", "party_size", "note"]

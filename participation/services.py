@@ -241,6 +241,20 @@ def queue_event_reminders(today: dt.date | None = None) -> int:
     return queued
 
 
+# Sign-ups are kept this long after their event ended (staff may follow up), then deleted.
+SIGNUP_RETENTION = dt.timedelta(days=30)
+
+
+def purge_old_signups(now: dt.datetime | None = None) -> int:
+    """Delete the sign-ups of events that ended more than SIGNUP_RETENTION ago, as the
+    consent text promises; returns how many went."""
+    cutoff = (now or timezone.now()) - SIGNUP_RETENTION
+    deleted, _by_model = EventSignup.objects.filter(event__ends_at__lt=cutoff).delete()
+    if deleted:
+        logger.info("Deleted %s sign-ups of events that ended before %s", deleted, cutoff)
+    return deleted
+
+
 def _queue_once(signup: EventSignup, purpose: str) -> bool:
     from outbox.models import OutgoingMail
 

@@ -12,6 +12,14 @@ def send_event_reminders() -> int:
 
 
 @task()
+def purge_old_signups() -> int:
+    """Delete sign-ups a month after their event (what the consent text promises)."""
+    from .services import purge_old_signups as purge
+
+    return purge()
+
+
+@task()
 def promote_waiting_list(event_pk: int) -> int:
     """Give free seats to the waiting list, e.g. after an editor raised the capacity."""
     from home.models import EventPage

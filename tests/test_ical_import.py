@@ -706,7 +706,8 @@ def test_admin_fetches_the_calendar_address_now(client, tree, club, admin, calen
     assert club.ical_url in page and 'name="fetch"' in page
     response = client.post(upload_url(club), {"fetch": "1"}, follow=True)
     assert response.status_code == 200
-    assert CalendarImport.objects.get().source == CalendarImport.Source.URL
+    record = CalendarImport.objects.get()
+    assert record.source == CalendarImport.Source.URL and record.user == admin
     assert set(imported(club)) == {"a"}
 
 

@@ -50,9 +50,7 @@ def urls(tree) -> dict[str, str]:
         "calendar": f"{tree.calendar.url}?home={tree.home_a.pk}",
         "directory": tree.directory.url,
         "news": NewsPage.objects.filter(botilbud=tree.home_a).first().url,
-        "event": EventPage.objects.filter(botilbud=tree.home_a, signup_enabled=False)
-        .first()
-        .url,
+        "event": EventPage.objects.filter(botilbud=tree.home_a, signup_enabled=False).first().url,
         "event_signup": EventPage.objects.filter(botilbud=tree.home_a, signup_enabled=True)
         .first()
         .url,

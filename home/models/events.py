@@ -193,6 +193,12 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
         super().clean()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("Et arrangement kan ikke slutte, før det er begyndt.")})
+        call = self.volunteer_call
+        home = self.find_botilbud() if call is not None and self.path else None
+        if call is not None and self.path and call.botilbud_id != getattr(home, "pk", None):
+            raise ValidationError(
+                {"volunteer_call": _("Vælg et frivilligopslag fra det samme botilbud.")}
+            )
         if (
             self.signup_enabled
             and self.signup_deadline

@@ -284,3 +284,29 @@ def test_event_page_shows_seats_and_the_form(client, event):
     assert "Der er 2 ledige pladser." in html
     assert 'name="signup-email"' in html
     assert reverse("participation:event_signup", args=[event.pk]) in html
+
+
+def test_sign_ups_are_deleted_a_month_after_the_event(tree, on_commit):
+    past = make_event(tree.home_a, "Sommerfest 2025", start=timezone.now() - dt.timedelta(days=40))
+    recent = make_event(tree.home_a, "Høstfest", start=timezone.now() - dt.timedelta(days=5))
+    for event in (past, recent):
+        EventSignup.objects.create(event=event, name="A", email="a@example.dk", status="confirmed")
+    assert services.purge_old_signups() == 1
+    assert list(EventSignup.objects.values_list("event_id", flat=True)) == [recent.pk]
+
+
+def test_a_companion_call_must_belong_to_the_events_home(tree):
+    from django.core.exceptions import ValidationError
+
+    from tests.conftest import make_call
+
+    other_home_call = make_call(tree.home_b, "Ledsager i Engbo")
+    own_call = make_call(tree.home_a, "Ledsager på Solgården")
+    event = make_event(tree.home_a, "Tur til stranden")
+    event.volunteer_call = other_home_call
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "samme botilbud" in str(error.value)
+    event.volunteer_call = own_call
+    event.full_clean()
+    event.save()

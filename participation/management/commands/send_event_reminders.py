@@ -1,4 +1,5 @@
-"""Queue reminder mails for tomorrow's events and send what the outbox holds.
+"""Queue reminder mails for tomorrow's events, send what the outbox holds, and delete the
+sign-ups of events that ended more than a month ago.
 
 Run it once a day from cron, e.g. ``15 9 * * * manage.py send_event_reminders``; running it
 twice the same day queues nothing new.
@@ -7,13 +8,14 @@ twice the same day queues nothing new.
 from django.core.management.base import BaseCommand
 
 from outbox.services import send_pending
-from participation.services import queue_event_reminders
+from participation.services import purge_old_signups, queue_event_reminders
 
 
 class Command(BaseCommand):
-    help = "Kø påmindelser om morgendagens arrangementer og send udgående post."
+    help = "Påmindelser om morgendagens arrangementer, udgående post, sletning af gamle tilmeldinger."
 
     def handle(self, *args, **options):
         queued = queue_event_reminders()
         sent = send_pending()
-        self.stdout.write(f"reminders queued: {queued}; outbox: {sent}")
+        purged = purge_old_signups()
+        self.stdout.write(f"reminders queued: {queued}; outbox: {sent}; sign-ups deleted: {purged}")
