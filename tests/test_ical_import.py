@@ -243,6 +243,16 @@ def test_cancelled_private_and_links(tree, club):
     assert pages["js"].external_url == ""
 
 
+def test_byte_order_mark_bare_newlines_and_folded_lines_are_fine(tree, club):
+    data = ics(
+        vevent("a", "Klubaften i hallen med kaffe og kage bagefter for alle medlemmer", day(5))
+    )
+    folded = data.replace(b"med kaffe", b"med\r\n  kaffe").replace(b"\r\n", b"\n")
+    record = run_import(club, "\ufeff".encode() + folded)
+    assert record.ok, record.messages
+    assert imported(club)["a"].title.endswith("med kaffe og kage bagefter for alle medlemmer")
+
+
 # -- time zones and all-day events ---------------------------------------------------------
 
 

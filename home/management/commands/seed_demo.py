@@ -1827,6 +1827,11 @@ class _Seeder:
         self.admin_user()
         homes = [self.home(front, spec, organisations) for spec in HOMES]
         self.calendar(front, organisations, shared)
+        # An association's own calendar, imported from its .ics (home/demo_calendar.py).
+        from home.demo_calendar import import_demo_calendar
+
+        if (calendar_import := import_demo_calendar()) and calendar_import.created:
+            self.created["pages"] += calendar_import.created
         self.directory(front)
         self.standard_pages(front)
         # Relatives who follow some homes by email, with digests due (newsletters app).

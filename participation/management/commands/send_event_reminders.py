@@ -12,7 +12,7 @@ from participation.services import purge_old_signups, queue_event_reminders
 
 
 class Command(BaseCommand):
-    help = "Påmindelser om morgendagens arrangementer, udgående post, sletning af gamle tilmeldinger."
+    help = "Påmindelser om morgendagens arrangementer, udgående post, gamle tilmeldinger slettes."
 
     def handle(self, *args, **options):
         queued = queue_event_reminders()
