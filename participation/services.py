@@ -241,6 +241,19 @@ def queue_event_reminders(today: dt.date | None = None) -> int:
     return queued
 
 
+def notify_event_cancelled(event: EventPage) -> int:
+    """Tell everyone signed up (or waiting) that the event is cancelled; once per sign-up."""
+    if not event.cancelled:
+        return 0
+    queued = 0
+    with transaction.atomic():
+        for signup in EventSignup.objects.active().filter(event=event).order_by("pk"):
+            signup.event = event
+            if _queue_once(signup, "event_cancelled"):
+                queued += 1
+    return queued
+
+
 # Sign-ups are kept this long after their event ended (staff may follow up), then deleted.
 SIGNUP_RETENTION = dt.timedelta(days=30)
 

@@ -8,9 +8,12 @@ from home.models import EventPage
 
 
 @receiver(page_published, sender=EventPage)
-def fill_new_seats(sender, instance: EventPage, **kwargs):
-    """More seats (or sign-up reopened) after publishing: the waiting list moves up."""
-    if instance.signup_enabled:
-        from .tasks import promote_waiting_list
+def after_event_published(sender, instance: EventPage, **kwargs):
+    """Cancelled: everyone signed up hears of it. More seats (or sign-up reopened): the
+    waiting list moves up."""
+    from .tasks import notify_event_cancelled, promote_waiting_list
 
+    if instance.cancelled:
+        transaction.on_commit(lambda: notify_event_cancelled.enqueue(instance.pk))
+    elif instance.signup_enabled:
         transaction.on_commit(lambda: promote_waiting_list.enqueue(instance.pk))

@@ -28,3 +28,14 @@ def promote_waiting_list(event_pk: int) -> int:
 
     event = EventPage.objects.filter(pk=event_pk).first()
     return len(promote_from_waiting_list(event)) if event else 0
+
+
+@task()
+def notify_event_cancelled(event_pk: int) -> int:
+    """Mail the people signed up for a cancelled event (once each)."""
+    from home.models import EventPage
+
+    from .services import notify_event_cancelled as notify
+
+    event = EventPage.objects.filter(pk=event_pk).first()
+    return notify(event) if event else 0

@@ -310,3 +310,19 @@ def test_a_companion_call_must_belong_to_the_events_home(tree):
     event.volunteer_call = own_call
     event.full_clean()
     event.save()
+
+
+def test_cancelling_the_event_mails_everyone_signed_up_once(event, on_commit):
+    with on_commit():
+        for name in ("a", "b", "c"):
+            services.sign_up_for_event(event, name=name, email=f"{name}@example.dk")
+        services.cancel_signup(EventSignup.objects.get(email="a@example.dk"))
+    mail.outbox.clear()
+    event.cancelled = True
+    with on_commit():
+        event.save_revision().publish()
+    assert sorted(m.to[0] for m in mail.outbox) == ["b@example.dk", "c@example.dk"]
+    assert {m.subject for m in mail.outbox} == {"Aflyst: Sommerfest"}
+    with on_commit():
+        event.save_revision().publish()
+    assert len(mail.outbox) == 2
