@@ -474,7 +474,7 @@ def test_a_rule_that_never_matches_again_costs_little(tree, club):
 
 
 def test_too_much_repetition_work_refuses_the_file(tree, club, monkeypatch):
-    monkeypatch.setattr(ical_import, "EXPANSION_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr("home.ical_import.events.EXPANSION_BUDGET_SECONDS", 0.0)
     record = run_import(club, ics(vevent("x", "Træning", day(3), "RRULE:FREQ=WEEKLY")))
     assert not record.ok
     assert "for tunge at beregne" in record.messages
@@ -625,7 +625,7 @@ def test_refused_file_changes_nothing_and_says_why(tree, club, case):
 
 
 def test_too_many_events_after_expansion_is_refused(tree, club, monkeypatch):
-    monkeypatch.setattr(ical_import, "MAX_EVENTS", 50)
+    monkeypatch.setattr("home.ical_import.events.MAX_EVENTS", 50)
     record = run_import(club, ics(vevent("x", "Træning", day(3), "RRULE:FREQ=DAILY")))
     assert not record.ok and "flere end 50 arrangementer" in record.messages
 
@@ -735,7 +735,7 @@ def test_upload_of_a_refused_file_shows_why(client, tree, club, admin):
 def test_too_large_upload_is_refused_before_it_is_read(client, tree, club, admin, monkeypatch):
     read = []
     monkeypatch.setattr(
-        ical_import, "read_calendar", lambda *args, **kwargs: read.append(1) or None
+        "home.ical_import.applying.read_calendar", lambda *args, **kwargs: read.append(1) or None
     )
     client.force_login(admin)
     big = SimpleUploadedFile("stor.ics", b"BEGIN:VCALENDAR\r\n" + b"X" * MAX_FILE_BYTES)
@@ -829,7 +829,7 @@ def test_fetch_errors_are_recorded_not_raised(tree, club, calendar_server, name,
 
 
 def test_fetch_of_an_address_that_does_not_answer_is_recorded(tree, club, monkeypatch):
-    monkeypatch.setattr(ical_import, "FETCH_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr("home.ical_import.fetching.FETCH_TIMEOUT_SECONDS", 1)
     club.ical_url = "http://127.0.0.1:9/kalender.ics"  # the discard port: nobody listens
     record = fetch_calendar(club)
     assert not record.ok and "kunne ikke hentes" in record.messages
@@ -842,7 +842,7 @@ def test_other_schemes_than_http_are_refused(tree, club, url, monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("nothing may be opened")
 
-    monkeypatch.setattr(ical_import.urllib.request, "build_opener", no_network)
+    monkeypatch.setattr("urllib.request.build_opener", no_network)
     club.ical_url = url
     record = fetch_calendar(club)
     assert not record.ok and "http:// eller https://" in record.messages
@@ -884,3 +884,36 @@ def test_demo_calendar_imports_and_imports_again_without_duplicates(tree):
     assert upcoming.count() == first.created
     assert upcoming.filter(cancelled=True).count() == 1
     assert re.search(r"Fællessang på Solgården", " ".join(upcoming.values_list("title", flat=True)))
+
+
+def test_an_event_people_signed_up_for_is_cancelled_not_deleted(
+    club, django_capture_on_commit_callbacks
+):
+    """Gone from the association's file: cancelled, and the people signed up are told."""
+    from django.core import mail
+
+    from participation import services
+    from participation.models import EventSignup
+
+    both = ics(vevent("stays@tif", "Bliver", day(5)), vevent("goes@tif", "Forsvinder", day(5)))
+    assert run_import(club, both).ok
+    goes = EventPage.objects.get(title="Forsvinder")
+    goes.signup_enabled = True
+    goes.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign_up_for_event(goes, name="Ida", email="ida@example.dk")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run_import(club, ics(vevent("stays@tif", "Bliver", day(5))))
+    assert (result.removed, result.updated) == (0, 1)
+    goes.refresh_from_db()
+    assert goes.cancelled and goes.live
+    assert EventSignup.objects.get().status == EventSignup.Status.CONFIRMED
+    assert [m.subject for m in mail.outbox] == ["Aflyst: Forsvinder"]
+
+
+def test_an_event_without_its_own_page_links_to_the_association(club):
+    club.website = "https://www.toender-if.dk"
+    club.save()
+    assert run_import(club, ics(vevent("plain@tif", "Gå-fodbold", day(4)))).ok
+    assert imported(club)["plain@tif"].external_url == "https://www.toender-if.dk"

@@ -164,7 +164,10 @@ def test_site_pages_are_published_with_revisions(seeded):
     live = Page.objects.live().public().descendant_of(front, inclusive=True)
 
     assert live.count() >= 30
-    assert not live.filter(live_revision__isnull=True).exists()
+    # Events imported from an association's .ics mirror that file and keep no revisions.
+    imported = EventPage.objects.exclude(source_uid="").values("pk")
+    assert imported.exists()
+    assert not live.exclude(pk__in=imported).filter(live_revision__isnull=True).exists()
     assert EventIndexPage.objects.child_of(front).get(slug="kalender").show_in_menus
     assert OrganisationIndexPage.objects.child_of(front).get(slug="foreninger").show_in_menus
     assert StandardPage.objects.child_of(front).get(slug="om-samspil").show_in_menus
