@@ -64,6 +64,18 @@ def paired_medians_ms(fn, floor, repetitions: int, warmup: int = 5) -> tuple[flo
     return statistics.median(samples), statistics.median(floor_samples)
 
 
+def count_queries(client, url: str) -> int:
+    """The queries of a second GET of ``url`` (the first warms per-process caches)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process (resource.getrusage; Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

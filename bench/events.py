@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
     build_front_page,
+    count_queries,
     no_background_tasks,
     paired_medians_ms,
     peak_rss_mb,
@@ -126,17 +127,6 @@ def feed_cache_off():
         yield
     finally:
         home.feeds.cache = cached
-
-
-def count_queries(client, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(queries)
 
 
 def build_ics(organisation_slug: str, count: int, shift_hours: int = 0) -> bytes:

@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
     build_front_page,
+    count_queries,
     median_ms,
     no_background_tasks,
     paired_medians_ms,
@@ -138,17 +139,6 @@ def urls(site) -> dict[str, str]:
         "standard": site["about"].url,
         "search": "/soeg/?q=dejlig",
     }
-
-
-def count_queries(client, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(queries)
 
 
 def main() -> None:
