@@ -17,6 +17,7 @@ urlpatterns = [
     path("nyhedsbrev/", include("newsletters.urls")),
     path("feeds/", include("home.feed_urls", namespace="feeds")),
     path("", include("participation.urls")),
+    path("dialog/", include("dialog.urls")),
     # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth).
     path("anymail/", include("anymail.urls")),
 ]

@@ -54,6 +54,14 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
     all_day = models.BooleanField(_("hele dagen"), default=False)
     # Derived in save(): the moment the event is over, so "upcoming" is one indexed comparison.
     ends_at = models.DateTimeField(editable=False, db_index=True, null=True)
+    relatives_only = models.BooleanField(
+        _("kun for pårørende og netværk"),
+        default=False,
+        help_text=_(
+            "Vises kun for botilbuddets godkendte pårørende, når de er logget ind – ikke i "
+            "søgning, sitemap, feeds eller nyhedsbreve."
+        ),
+    )
     intro = models.TextField(_("kort beskrivelse"), max_length=400)
     body = StreamField(BodyBlock(), verbose_name=_("indhold"), blank=True)
     image = models.ForeignKey(

@@ -253,6 +253,14 @@ class NewsPage(LeanPage, BelongsToBotilbud, Page):
     """News from a home: where "vis hvad der sker" happens."""
 
     date = models.DateField(_("dato"), default=timezone.localdate)
+    relatives_only = models.BooleanField(
+        _("kun for pårørende og netværk"),
+        default=False,
+        help_text=_(
+            "Vises kun for botilbuddets godkendte pårørende, når de er logget ind – ikke i "
+            "søgning, sitemap, feeds eller nyhedsbreve."
+        ),
+    )
     intro = models.TextField(_("indledning"), max_length=400)
     image = models.ForeignKey(
         "wagtailimages.Image",

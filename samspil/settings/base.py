@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "home",
     "newsletters",
     "participation",
+    "dialog",
     "outbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -216,3 +217,12 @@ LOGGING = {
         "modelsearch": {"level": "WARNING"},
     },
 }
+
+# Relatives sign in by magic link (django-sesame); staff and admins with a password.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+]
+# A sign-in link works for 30 minutes, once.
+SESAME_MAX_AGE = 30 * 60
+SESAME_ONE_TIME = True
