@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator, timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape, format_html
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
@@ -104,11 +105,16 @@ def municipality() -> dict:
 
 
 def feed_events(now: dt.datetime | None = None):
-    """Live, public events that have not ended or ended within FEED_PAST_DAYS, in one query."""
+    """Live, public events that have not ended or ended within FEED_PAST_DAYS, in one query.
+
+    Never relatives-only ones: subscribed calendars are fetched anonymously and cached for
+    everyone. Publishing a page moves last_published_at, so marking or unmarking one changes
+    ``calendar_fingerprint`` and the cached feeds are rebuilt."""
     now = now or timezone.now()
     return (
         EventPage.objects.live()
         .public()
+        .for_public()
         .filter(ends_at__gte=now - dt.timedelta(days=FEED_PAST_DAYS))
         .only(*ICS_FIELDS)
         .annotate(home_title=F("botilbud__title"), organiser_name=F("organiser__name"))
@@ -308,19 +314,24 @@ def organisation_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    """One event to add to one's own calendar, past events included."""
+    """One event to add to one's own calendar, past events included; a relatives-only event
+    only for those who may open its page (404 for anyone else, as the page itself)."""
     event = (
         EventPage.objects.live()
         .public()
+        .visible_to(request.user)
         .filter(pk=pk)
-        .only(*ICS_FIELDS)
+        .only(*ICS_FIELDS, "relatives_only")
         .annotate(home_title=F("botilbud__title"), organiser_name=F("organiser__name"))
         .first()
     )
     if event is None:
         raise Http404
     calendar = build_calendar([event], request, name=_("Samspil"))
-    return ics_response(calendar, download_as=f"{event.slug}.ics")
+    response = ics_response(calendar, download_as=f"{event.slug}.ics")
+    if event.relatives_only:
+        patch_cache_control(response, private=True)
+    return response
 
 
 # --- RSS -------------------------------------------------------------------------------
@@ -367,9 +378,11 @@ class NewsFeed(Feed):
         return scope.request.build_absolute_uri("/")
 
     def items(self, scope: NewsScope) -> list[NewsPage]:
+        # Never relatives-only news: feed readers are anonymous.
         news = (
             NewsPage.objects.live()
             .public()
+            .for_public()
             .latest_first()
             .only(*NEWS_FIELDS)
             .annotate(home_title=F("botilbud__title"))

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from wagtail.models import Page
 
+from .models import EventPage, NewsPage
 from .models.base import page_number
 
 SEARCH_PAGE_SIZE = 10
@@ -25,9 +26,22 @@ def clean_search_query(raw: str) -> tuple[str, str]:
     return shown, words
 
 
+def searchable_pages(user):
+    """Live, public pages, less the relatives-only news and events ``user`` may not see.
+
+    A connected relative (or the home's staff) finds their own home's relatives-only pages,
+    as in every listing; everyone else never does. Search runs over all page types at once,
+    so the hidden ones are left out by id, as subqueries in the search's own statement.
+    """
+    pages = Page.objects.live().public()
+    for model in (NewsPage, EventPage):
+        pages = pages.exclude(pk__in=model.objects.hidden_from(user).values("pk"))
+    return pages
+
+
 def search(request):
     shown, words = clean_search_query(request.GET.get("q", ""))
-    results = Page.objects.live().public().search(words) if words else Page.objects.none()
+    results = searchable_pages(request.user).search(words) if words else Page.objects.none()
     page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     return TemplateResponse(
         request,

@@ -162,6 +162,7 @@ class ContentCache:
             with_image(
                 NewsPage.objects.live()
                 .public()
+                .for_public()  # subscribers are anonymous addresses, never relatives
                 .filter(botilbud_id__in=home_ids, first_published_at__gt=self.floor),
                 "image",
                 IMAGE_SPEC,
@@ -194,6 +195,7 @@ class ContentCache:
         events = (
             EventPage.objects.live()
             .public()
+            .for_public()  # subscribers are anonymous addresses, never relatives
             .upcoming(self.now)
             .filter(
                 botilbud_id__in=home_ids,

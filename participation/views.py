@@ -40,7 +40,8 @@ def signup_form_for(event: EventPage, data=None) -> EventSignupForm:
 
 @require_http_methods(["GET", "POST"])
 def event_signup(request, pk: int):
-    event = get_object_or_404(EventPage.objects.live().public().select_related("botilbud"), pk=pk)
+    events = EventPage.objects.live().public().visible_to(request.user)
+    event = get_object_or_404(events.select_related("botilbud"), pk=pk)
     context = {
         "event": event,
         "open": services.signup_is_open(event),

@@ -261,3 +261,10 @@ def test_admin_privacy_dialog_still_reads_restrictions(admin_client, tree):
     PageViewRestriction.objects.create(page=tree.home_b, restriction_type="login")
     response = admin_client.get(f"/admin/pages/{tree.home_b.pk}/privacy/")
     assert response.status_code == 200
+
+
+def test_a_request_too_large_to_read_gets_a_danish_400(client, tree, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/nyhedsbrev/", {"email": "x" * 5000})
+    assert response.status_code == 400
+    assert "Det, du sendte, kunne vi ikke bruge" in response.content.decode()

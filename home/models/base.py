@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import PageManager, PageViewRestriction
@@ -53,6 +54,45 @@ class SamspilPageQuerySet(PageQuerySet):
         if restrictions_in_request() == []:
             return self
         return super().public()
+
+
+def relatives_only_access_q(user, field: str = "botilbud_id") -> Q:
+    """Rows whose home (``field``) opens its relatives-only pages to ``user``: the homes the
+    user is an approved relative of, or on the staff of (a member of its HomeStaffAccess
+    group). Two subqueries inside the caller's own statement, so a listing costs no extra
+    query however many items it holds."""
+    from dialog.models import Membership
+
+    from .pages import HomeStaffAccess
+
+    approved = Membership.objects.filter(relative=user, status=Membership.Status.APPROVED)
+    approved = approved.values("botilbud_id")
+    staff = HomeStaffAccess.objects.filter(group__user=user).values("botilbud_id")
+    return Q(**{f"{field}__in": approved}) | Q(**{f"{field}__in": staff})
+
+
+def may_see_relatives_only(user, botilbud_id: int | None) -> bool:
+    """Whether ``user`` may open a relatives-only page of this home (one query, none for
+    anonymous visitors)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if botilbud_id is None:
+        return False
+    from .pages import BotilbudPage
+
+    homes = BotilbudPage.objects.filter(pk=botilbud_id)
+    return homes.filter(relatives_only_access_q(user, "pk")).exists()
+
+
+def private_when_signed_in(request, response):
+    """A page served to someone signed in may list what only they may see (relatives-only
+    news and events of their home): no shared cache may keep it. Anonymous visitors cost no
+    query here (no session cookie, no session lookup)."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)
+    return response
 
 
 class RequestScopedRestrictions:
@@ -106,11 +146,68 @@ class LeanChildRouting:
         return subpage.route(request, remaining)
 
 
+class RelativesOnlyQuerySet(SamspilPageQuerySet):
+    """Page types a home can mark "kun for pårørende og netværk" (``relatives_only``).
+
+    Every listing of them goes through ``visible_to`` (pages, for the person asking) or
+    ``for_public`` (feeds and digests, whose readers are anonymous)."""
+
+    def for_public(self):
+        """No relatives-only pages: what feeds, digests and anonymous visitors get (a feed's
+        or a newsletter's reader is never signed in)."""
+        return self.filter(relatives_only=False)
+
+    def visible_to(self, user):
+        """What this person may see: the public pages, plus the relatives-only pages of the
+        homes they are an approved relative or staff of (everything, for a superuser)."""
+        if user is None or not user.is_authenticated:
+            return self.for_public()
+        if user.is_superuser:
+            return self
+        return self.filter(Q(relatives_only=False) | relatives_only_access_q(user))
+
+    def hidden_from(self, user):
+        """The relatives-only pages ``user`` may not see: for listings across all page types
+        (site search), which cannot filter on ``relatives_only`` themselves."""
+        hidden = self.filter(relatives_only=True)
+        if user is None or not user.is_authenticated:
+            return hidden
+        if user.is_superuser:
+            return self.none()
+        # Pages without a home (botilbud_id NULL) stay hidden: Django negates ``__in`` on a
+        # nullable column as NOT (botilbud_id IN (...) AND botilbud_id IS NOT NULL).
+        return hidden.exclude(relatives_only_access_q(user))
+
+
 SamspilPageManager = PageManager.from_queryset(SamspilPageQuerySet)
 
 
 class LeanPage(RequestScopedRestrictions, LeanChildRouting):
     """What every Samspil page type mixes in before Wagtail's Page."""
+
+    def serve(self, request, *args, **kwargs):
+        # Routable pages (RoutablePageMixin comes first) wrap their own views the same way.
+        return private_when_signed_in(request, super().serve(request, *args, **kwargs))
+
+
+class RelativesOnlyContent:
+    """A page its home can mark for its connected relatives only (``relatives_only``).
+
+    To anyone else it does not exist: 404, not 403, so that its address reveals nothing,
+    and it is left out of the sitemap. Wagtail's preview renders without ``serve()`` and is
+    not affected. Served to a member it is marked private (see ``LeanPage.serve``: only
+    signed-in people get this far).
+    """
+
+    def serve(self, request, *args, **kwargs):
+        if self.relatives_only and not may_see_relatives_only(request.user, self.botilbud_id):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        if self.relatives_only:
+            return []
+        return super().get_sitemap_urls(request)
 
 
 class BelongsToBotilbud(models.Model):

@@ -356,9 +356,10 @@ class EventIndexPage(LeanPage, Page):
         verbose_name = _("kalender")
         verbose_name_plural = _("kalendere")
 
-    def matching_events(self, filters: dict):
-        """Live, public events of the chosen home, organiser, audience and accessibility."""
-        events = EventPage.objects.live().public().for_card()
+    def matching_events(self, filters: dict, user=None):
+        """Live events ``user`` may see (see EventQuerySet.visible_to) of the chosen home,
+        organiser, audience and accessibility."""
+        events = EventPage.objects.live().public().visible_to(user).for_card()
         if home := filters.get("home"):
             events = events.filter(botilbud_id=home)
         if organisation := filters.get("organisation"):
@@ -372,10 +373,10 @@ class EventIndexPage(LeanPage, Page):
             )
         return events
 
-    def filtered_events(self, filters: dict, now: dt.datetime | None = None):
+    def filtered_events(self, filters: dict, now: dt.datetime | None = None, user=None):
         """The list view: upcoming events, or those of a chosen month."""
         now = now or timezone.now()
-        events = self.matching_events(filters)
+        events = self.matching_events(filters, user)
         month_end = None
         if first := parse_month(filters.get("month")):
             month_start, month_end = month_bounds(first)
@@ -385,10 +386,12 @@ class EventIndexPage(LeanPage, Page):
             events = events.filter(ends_at__gte=now)
         return events.order_by("start", "pk")
 
-    def events_in_month(self, filters: dict, first: dt.date):
+    def events_in_month(self, filters: dict, first: dt.date, user=None):
         """The month view: every matching event on a day of the month, its past days too."""
         month_start, month_end = month_bounds(first)
-        events = self.matching_events(filters).filter(start__lt=month_end, ends_at__gte=month_start)
+        events = self.matching_events(filters, user).filter(
+            start__lt=month_end, ends_at__gte=month_start
+        )
         return events.order_by("start", "pk")
 
     def get_context(self, request, *args, **kwargs):
@@ -400,10 +403,12 @@ class EventIndexPage(LeanPage, Page):
         shown_month = parse_month(filters.get("month"))
         if month_view:
             shown_month = shown_month or today.replace(day=1)
-            events = self.events_in_month(filters, shown_month)
+            events = self.events_in_month(filters, shown_month, request.user)
             context["grid"] = month_grid(shown_month, events, today)
         else:
-            paginator = Paginator(self.filtered_events(filters), CALENDAR_PAGE_SIZE)
+            paginator = Paginator(
+                self.filtered_events(filters, user=request.user), CALENDAR_PAGE_SIZE
+            )
             context["page_obj"] = paginator.get_page(page_number(request.GET.get("page")))
             context["querystring_without_page"] = _querystring_without_page(request)
         context.update(

@@ -8,13 +8,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from ..blocks import BodyBlock
-from .base import BelongsToBotilbud, LeanPage, SamspilPageQuerySet
+from .base import BelongsToBotilbud, LeanPage, RelativesOnlyContent, RelativesOnlyQuerySet
 
 
 class Audience(models.TextChoices):
@@ -23,7 +24,7 @@ class Audience(models.TextChoices):
     RESIDENTS = "residents", _("Beboere")
 
 
-class EventQuerySet(SamspilPageQuerySet):
+class EventQuerySet(RelativesOnlyQuerySet):
     def upcoming(self, now: dt.datetime | None = None):
         """Events that have not ended yet, soonest first (uses the ends_at index)."""
         return self.filter(ends_at__gte=now or timezone.now()).order_by("start", "pk")
@@ -38,6 +39,7 @@ class EventQuerySet(SamspilPageQuerySet):
             "all_day",
             "location",
             "audience",
+            "relatives_only",
             "organiser",
             "cancelled",
             # The card names the accessibility features (EventPage.accessibility_features).
@@ -48,7 +50,29 @@ class EventQuerySet(SamspilPageQuerySet):
         ).annotate(home_title=F("botilbud__title"), organiser_name=F("organiser__name"))
 
 
-class EventPage(LeanPage, BelongsToBotilbud, Page):
+class EventPageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        from .pages import BotilbudPage
+
+        # Only a home has relatives; in the shared calendar no one could see the event.
+        parent = self.parent_page
+        if (
+            cleaned_data.get("relatives_only")
+            and parent is not None
+            and not issubclass(parent.specific_class or type(parent), BotilbudPage)
+        ):
+            self.add_error(
+                "relatives_only",
+                _(
+                    "Kun et botilbuds egne arrangementer kan være kun for pårørende og "
+                    "netværk. Opret arrangementet under botilbuddet."
+                ),
+            )
+        return cleaned_data
+
+
+class EventPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, Page):
     start = models.DateTimeField(_("starter"))
     end = models.DateTimeField(_("slutter"), null=True, blank=True)
     all_day = models.BooleanField(_("hele dagen"), default=False)
@@ -143,7 +167,12 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
         FieldPanel("image"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("location"), FieldPanel("address"), FieldPanel("audience")],
+            [
+                FieldPanel("location"),
+                FieldPanel("address"),
+                FieldPanel("audience"),
+                FieldPanel("relatives_only"),
+            ],
             heading=_("Sted og deltagere"),
         ),
         MultiFieldPanel(
@@ -183,6 +212,7 @@ class EventPage(LeanPage, BelongsToBotilbud, Page):
     subpage_types = []
 
     objects = PageManager.from_queryset(EventQuerySet)()
+    base_form_class = EventPageForm
     route_select_related = ("image", "botilbud", "organiser")
 
     class Meta:

@@ -11,7 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
-from .base import LeanPage, with_image
+from .base import LeanPage, private_when_signed_in, with_image
 
 LOGO_IMAGE = "max-240x120"
 DIRECTORY_EVENTS = 3
@@ -112,10 +112,14 @@ class OrganisationIndexPage(RoutablePageMixin, LeanPage, Page):
         verbose_name = _("foreningsoversigt")
         verbose_name_plural = _("foreningsoversigter")
 
-    def upcoming_events(self):
+    def upcoming_events(self, user=None):
+        """Upcoming events ``user`` may see (see EventQuerySet.visible_to)."""
         from .events import EventPage
 
-        return EventPage.objects.live().public().upcoming().for_card()
+        return EventPage.objects.live().public().visible_to(user).upcoming().for_card()
+
+    def serve(self, request, *args, **kwargs):
+        return private_when_signed_in(request, super().serve(request, *args, **kwargs))
 
     @path("")
     def directory(self, request):
@@ -125,7 +129,7 @@ class OrganisationIndexPage(RoutablePageMixin, LeanPage, Page):
             # not every upcoming event of every organisation.
             Prefetch(
                 "events",
-                queryset=self.upcoming_events()[:DIRECTORY_EVENTS],
+                queryset=self.upcoming_events(request.user)[:DIRECTORY_EVENTS],
                 to_attr="upcoming",
             )
         )
@@ -154,7 +158,7 @@ class OrganisationIndexPage(RoutablePageMixin, LeanPage, Page):
             request,
             context_overrides={
                 "organisation": organisation,
-                "events": self.upcoming_events().filter(organiser=organisation)[
+                "events": self.upcoming_events(request.user).filter(organiser=organisation)[
                     :ORGANISATION_EVENTS
                 ],
                 "calendar": site_structure(request).calendar,

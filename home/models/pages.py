@@ -16,10 +16,12 @@ from ..blocks import BodyBlock, FacilityBlock
 from .base import (
     BelongsToBotilbud,
     LeanPage,
+    RelativesOnlyContent,
+    RelativesOnlyQuerySet,
     SamspilPageManager,
-    SamspilPageQuerySet,
     page_number,
     prefetch_renditions,
+    private_when_signed_in,
     with_image,
 )
 
@@ -79,6 +81,7 @@ class HomePage(LeanPage, Page):
         news = list(
             NewsPage.objects.live()
             .public()
+            .visible_to(request.user)
             .descendant_of(self)
             .latest_first()
             .for_card(renditions=False)[:NEWS_LIMIT]
@@ -86,7 +89,12 @@ class HomePage(LeanPage, Page):
         prefetch_renditions([item.image for item in homes + news], CARD_IMAGE)
         context["homes"], context["news"] = homes, news
         context["events"] = (
-            EventPage.objects.live().public().descendant_of(self).upcoming().for_card()
+            EventPage.objects.live()
+            .public()
+            .visible_to(request.user)
+            .descendant_of(self)
+            .upcoming()
+            .for_card()
         )[:EVENTS_LIMIT]
         context["volunteer_calls"] = (
             VolunteerCallPage.objects.live().public().descendant_of(self).open().for_card()
@@ -176,6 +184,7 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
         news = list(
             NewsPage.objects.live()
             .public()
+            .visible_to(request.user)
             .filter(botilbud=self)
             .latest_first()
             .for_card(renditions=False)[:NEWS_LIMIT]
@@ -184,13 +193,21 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
         prefetch_renditions([self.image, *(item.image for item in news)], HERO_IMAGE, CARD_IMAGE)
         context["news"] = news
         context["events"] = (
-            EventPage.objects.live().public().filter(botilbud=self).upcoming().for_card()
+            EventPage.objects.live()
+            .public()
+            .visible_to(request.user)
+            .filter(botilbud=self)
+            .upcoming()
+            .for_card()
         )[:EVENTS_LIMIT]
         context["volunteer_calls"] = (
             VolunteerCallPage.objects.live().public().filter(botilbud=self).open().for_card()
         )[:CALLS_LIMIT]
         context["calendar"] = site_structure(request).calendar
         return context
+
+    def serve(self, request, *args, **kwargs):
+        return private_when_signed_in(request, super().serve(request, *args, **kwargs))
 
     @path("")
     def home(self, request):
@@ -199,7 +216,14 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
     @path("nyheder/", name="news")
     def news_archive(self, request):
         """Every news item of the home, newest first, a page at a time."""
-        news = NewsPage.objects.live().public().filter(botilbud=self).latest_first().for_card()
+        news = (
+            NewsPage.objects.live()
+            .public()
+            .visible_to(request.user)
+            .filter(botilbud=self)
+            .latest_first()
+            .for_card()
+        )
         paginator = Paginator(news, NEWS_ARCHIVE_PAGE_SIZE)
         return self.render(
             request,
@@ -235,7 +259,7 @@ class HomeStaffAccess(models.Model):
         return str(self.group)
 
 
-class NewsPageQuerySet(SamspilPageQuerySet):
+class NewsPageQuerySet(RelativesOnlyQuerySet):
     def latest_first(self):
         return self.order_by("-date", "-first_published_at", "-pk")
 
@@ -244,12 +268,12 @@ class NewsPageQuerySet(SamspilPageQuerySet):
         together with other images, its renditions in a second query)."""
         return (
             (with_image(self, "image", CARD_IMAGE) if renditions else self.select_related("image"))
-            .only("title", "url_path", "date", "intro", "image")
+            .only("title", "url_path", "date", "intro", "image", "relatives_only")
             .annotate(home_title=F("botilbud__title"))
         )
 
 
-class NewsPage(LeanPage, BelongsToBotilbud, Page):
+class NewsPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, Page):
     """News from a home: where "vis hvad der sker" happens."""
 
     date = models.DateField(_("dato"), default=timezone.localdate)
@@ -275,6 +299,7 @@ class NewsPage(LeanPage, BelongsToBotilbud, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("date"),
+        FieldPanel("relatives_only"),
         FieldPanel("intro"),
         FieldPanel("image"),
         FieldPanel("body"),

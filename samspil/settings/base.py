@@ -223,6 +223,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",
 ]
+# Pages that need a signed-in person send relatives to the magic-link form.
+LOGIN_URL = "dialog:sign_in"
 # A sign-in link works for 30 minutes, once.
 SESAME_MAX_AGE = 30 * 60
 SESAME_ONE_TIME = True
+
+# The dialog: notifications carry a signed reply address svar+<token>@DIALOG_REPLY_DOMAIN; the
+# ESP routes that domain's mail to /anymail/<esp>/inbound/. Messages of threads closed this many
+# days ago are deleted by the daily job (manage.py dialog_daily).
+DIALOG_REPLY_DOMAIN = os.environ.get("DIALOG_REPLY_DOMAIN", "svar.samspil.example")
+DIALOG_RETENTION_DAYS = int(os.environ.get("DIALOG_RETENTION_DAYS", "365"))
