@@ -66,6 +66,7 @@ bench: setup
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/digests.py --subscribers 20000
 	$(BIN)/python bench/events.py
+	$(BIN)/python bench/dialog.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var media db.sqlite3
