@@ -1844,6 +1844,11 @@ class _Seeder:
 
         if participation := seed_demo_participation():
             self.created["participation"] += participation
+        # Relatives, a connection waiting for approval and two threads (dialog app).
+        from dialog.demo import seed_demo_dialog
+
+        if dialog := seed_demo_dialog():
+            self.created["dialog"] += dialog
         return self.summary(front, homes)
 
     def summary(self, front: HomePage, homes: list[BotilbudPage]) -> dict:
@@ -1919,6 +1924,12 @@ def write_summary(stdout, result: dict) -> None:
         stdout.write(f"  {row['username']:<16}{row['password']:<16}{row['role']}{mark}\n")
     if any(row["existed"] for row in result["credentials"]):
         stdout.write("  * fandtes i forvejen; adgangskoden er ikke ændret.\n")
+    from dialog.demo import DEMO_RELATIVE
+
+    stdout.write(
+        f"\nPårørende logger ind på /dialog/log-ind/ med {DEMO_RELATIVE}; "
+        "linket ligger som mail i var/mail/.\n"
+    )
 
 
 class Command(BaseCommand):
