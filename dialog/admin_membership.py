@@ -17,6 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from home.models import BotilbudPage
+from home.services import is_staff_of, staff_home_ids
 
 from . import membership as services
 from .models import Membership
@@ -27,7 +28,7 @@ ACTIONS = {"approve": services.approve, "decline": services.decline, "end": serv
 
 
 def _scoped(queryset, user):
-    homes = services.staff_home_ids(user)
+    homes = staff_home_ids(user)
     return queryset if homes is None else queryset.filter(botilbud_id__in=homes)
 
 
@@ -39,7 +40,7 @@ def _forbidden():
 def memberships_index(request):
     """Pending requests first (all of them: they want an answer), then the connected
     relatives, a page at a time. Three queries whatever the numbers."""
-    homes = services.staff_home_ids(request.user)
+    homes = staff_home_ids(request.user)
     if homes == []:
         return _forbidden()
     base = _scoped(Membership.objects.select_related("relative", "botilbud"), request.user)
@@ -64,7 +65,7 @@ def membership_action(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404
     item = get_object_or_404(Membership.objects.select_related("relative", "botilbud"), pk=pk)
-    if not services.is_staff_of(request.user, item.botilbud_id):
+    if not is_staff_of(request.user, item.botilbud_id):
         return _forbidden()
     before = item.status
     item = ACTIONS[action](item, request.user)
@@ -106,7 +107,7 @@ def register_membership_urls():
 
 class StaffMenuItem(MenuItem):
     def is_shown(self, request):
-        return services.staff_home_ids(request.user) != []
+        return staff_home_ids(request.user) != []
 
 
 @hooks.register("register_admin_menu_item")
@@ -136,7 +137,7 @@ class PendingMembershipsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_pending_memberships_panel(request, panels):
-    if services.staff_home_ids(request.user) == []:
+    if staff_home_ids(request.user) == []:
         return
     counts = (
         _scoped(Membership.objects.filter(status=Status.PENDING), request.user)

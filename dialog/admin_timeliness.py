@@ -44,7 +44,10 @@ class TimelinessView(DialogAdminView):
         self.selected = None
         wanted = request.GET.get("botilbud", "")
         if wanted:
-            if not wanted.isdigit() or not BotilbudPage.objects.filter(pk=wanted).exists():
+            if (
+                not (wanted.isascii() and wanted.isdigit())
+                or not BotilbudPage.objects.filter(pk=wanted).exists()
+            ):
                 return forbidden()
             if not in_scope(request, int(wanted)):
                 return forbidden()

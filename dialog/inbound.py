@@ -23,10 +23,10 @@ from anymail.signals import inbound
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 
+from home.services import is_staff_of
 from outbox.services import queue_mail
 
 from . import posting
-from .membership import is_staff_of
 from .models import Message, Thread
 from .notifications import thread_url
 from .reply_address import InvalidReplyAddress, read_token, reply_domain, token_from_address

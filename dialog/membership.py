@@ -1,6 +1,6 @@
 """Relatives' connections to homes: a relative asks, the home's staff approve or decline,
 and either side can end it. Also the small queries the rest of the dialog relies on to
-decide who may see and do what (``is_connected``, ``staff_home_ids``, ``is_staff_of``).
+decide who may see and do what (``is_connected``; staff: home.services.is_staff_of).
 
 Every change runs in one transaction, is logged (who, what, when), sends
 ``signals.membership_changed`` and queues its mails through the outbox, only on commit.
@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from home.models import BotilbudPage, HomeStaffAccess
+from home.models import BotilbudPage
+from home.services import is_staff_of
 from outbox.services import queue_mail
 from participation.services import absolute, staff_addresses
 
@@ -94,31 +95,6 @@ def connected_home_ids(user) -> list[int]:
         .order_by("botilbud_id")
         .values_list("botilbud_id", flat=True)
     )
-
-
-def staff_home_ids(user) -> list[int] | None:
-    """The homes whose staff ``user`` belongs to: None means every home (superusers);
-    [] for anyone who is staff nowhere (relatives, anonymous users)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    if user.is_superuser:
-        return None
-    return list(
-        HomeStaffAccess.objects.filter(group__in=user.groups.all())
-        .order_by("botilbud_id")
-        .values_list("botilbud_id", flat=True)
-    )
-
-
-def is_staff_of(user, botilbud_id: int | None) -> bool:
-    """True when ``user`` may act for the home's staff (its editor group, or a superuser)."""
-    if botilbud_id is None or user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return HomeStaffAccess.objects.filter(
-        botilbud_id=botilbud_id, group__in=user.groups.all()
-    ).exists()
 
 
 # --- The relation text ------------------------------------------------------------------

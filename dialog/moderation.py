@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from home.services import is_staff_of
 from outbox.services import queue_mail
 
 from . import signals
 from .cpr import CPR_REFUSAL, contains_cpr
-from .membership import is_staff_of
 from .models import Message, Report, Thread
 
 Status = Message.Status
@@ -41,7 +41,7 @@ class ModerationRefused(Exception):
 
 def check_moderator(user, botilbud_id: int) -> None:
     """Only the home's own staff (and municipal admins) moderate its dialog."""
-    if not (user.is_active and (user.is_superuser or is_staff_of(user, botilbud_id))):
+    if not is_staff_of(user, botilbud_id):
         raise PermissionDenied(_("Du kan kun moderere dialogen på dit eget botilbud."))
 
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from home.models import HomeStaffAccess
+from home.services import home_staff_users
 from outbox.services import queue_mail
 from participation.services import absolute
 
@@ -66,10 +67,8 @@ def thread_url(thread: Thread, *, for_staff: bool) -> str:
 def home_staff(botilbud_id: int) -> list[Recipient]:
     """The home's staff (its editor group) who can be mailed, with their choice of mode;
     one query."""
-    groups = HomeStaffAccess.objects.filter(botilbud_id=botilbud_id).values("group_id")
     rows = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__in=groups)
+        home_staff_users(botilbud_id)
         .exclude(email="")
         .annotate(mode=F("dialog_preference__mode"))
         .values_list("pk", "email", "mode")
@@ -79,12 +78,15 @@ def home_staff(botilbud_id: int) -> list[Recipient]:
     return [Recipient(pk, email, mode or Mode.IMMEDIATE) for pk, email, mode in rows]
 
 
-def connected_relatives(botilbud_id: int) -> list[Recipient]:
-    """The home's connected relatives who can be mailed; one query (membership_one_active
-    allows one approved row per relative and home, so nobody appears twice)."""
+def connected_relatives(botilbud_id: int, only=None) -> list[Recipient]:
+    """The home's connected relatives who can be mailed (or just the one with pk ``only``);
+    one query (membership_one_active allows one approved row per relative and home, so
+    nobody appears twice)."""
+    users = (
+        get_user_model().objects.all() if only is None else get_user_model().objects.filter(pk=only)
+    )
     rows = (
-        get_user_model()
-        .objects.filter(
+        users.filter(
             is_active=True,
             memberships__botilbud_id=botilbud_id,
             memberships__status=Membership.Status.APPROVED,
@@ -103,7 +105,7 @@ def relatives_to_tell(message: Message) -> list[Recipient]:
     if thread.relative_id is None:
         return []  # the relative deleted their data
     # Still connected: someone whose connection ended hears nothing more from the home.
-    return [r for r in connected_relatives(thread.botilbud_id) if r.pk == thread.relative_id]
+    return connected_relatives(thread.botilbud_id, only=thread.relative_id)
 
 
 def author_label(message: Message) -> str:

@@ -24,10 +24,12 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.log_actions import log
 
+from home.services import is_staff_of
+
 from . import signals
 from .attachments import CheckedFile, check_files
 from .cpr import CPR_REFUSAL, contains_cpr
-from .membership import is_connected, is_staff_of
+from .membership import is_connected
 from .models import Attachment, Message, Report, Thread
 
 Kind = Thread.Kind
@@ -83,8 +85,8 @@ def clean_body(body: str) -> str:
         raise PostingRefused(
             _("Beskeden er for lang: højst %(max)s tegn, og den er %(length)s tegn.")
             % {
-                "max": f"{MAX_BODY:,}".replace(",", "."),
-                "length": f"{len(body):,}".replace(",", "."),
+                "max": _thousands(MAX_BODY),
+                "length": _thousands(len(body)),
             }
         )
     if contains_cpr(body):

@@ -20,13 +20,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from home.models import BotilbudPage
+from home.services import is_staff_of
 from newsletters.ratelimit import over_limit
 
 from . import posting
 from .attachments import INLINE_TYPES, MAX_FILES, MAX_SIZE
 from .forms import NewThreadForm, ReplyForm, ReportForm
 from .identity import sign_in_required
-from .membership import is_connected, is_staff_of
+from .membership import is_connected
 from .models import Attachment, Message, Report, Thread
 from .sanitise import render_body
 

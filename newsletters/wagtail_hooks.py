@@ -17,7 +17,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from home.models import BotilbudPage, HomeStaffAccess
+from home.models import BotilbudPage
+from home.services import staff_home_ids
 
 from .digests import preview_digest
 from .models import DigestRun, Subscriber
@@ -94,9 +95,9 @@ register_snippet(NewsletterGroup)
 def homes_for(user):
     """The homes a user may see newsletter figures for: all for superusers, else their own."""
     homes = BotilbudPage.objects.order_by("title")
-    if user.is_superuser or user.has_perm("newsletters.view_subscriber"):
+    own = staff_home_ids(user)
+    if own is None or user.has_perm("newsletters.view_subscriber"):
         return homes
-    own = HomeStaffAccess.objects.filter(group__in=user.groups.all()).values("botilbud_id")
     return homes.filter(pk__in=own)
 
 

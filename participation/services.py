@@ -5,14 +5,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from home.models import BotilbudPage, EventPage, HomeStaffAccess, VolunteerCallPage
+from home.models import BotilbudPage, EventPage, VolunteerCallPage
+from home.services import home_staff_users
 from outbox.services import queue_mail
 
 from .models import ActivityProposal, EventSignup, VolunteerSignup
@@ -374,8 +374,7 @@ def staff_addresses(botilbud_id: int | None, extra: str = "") -> list[str]:
     """Where a home's staff are reached: its editors' addresses (and a contact address)."""
     addresses = set()
     if botilbud_id is not None:
-        groups = HomeStaffAccess.objects.filter(botilbud_id=botilbud_id).values("group_id")
-        users = get_user_model().objects.filter(is_active=True, groups__in=groups)
+        users = home_staff_users(botilbud_id)
         addresses.update(email.lower() for email in users.values_list("email", flat=True) if email)
     if extra:
         addresses.add(extra.lower())

@@ -21,20 +21,10 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from home.models import HomeStaffAccess
+from home.services import staff_home_ids
 
 from . import services
 from .models import ActivityProposal, EventSignup, VolunteerSignup
-
-
-def home_ids_for(user) -> list[int] | None:
-    """The homes whose sign-ups a user may see: None means every home (admins)."""
-    if user.is_superuser:
-        return None
-    return list(
-        HomeStaffAccess.objects.filter(group__in=user.groups.all()).values_list(
-            "botilbud_id", flat=True
-        )
-    )
 
 
 class HomeScopedPolicy(ModelPermissionPolicy):
@@ -64,7 +54,7 @@ class HomeScopedPolicy(ModelPermissionPolicy):
         )
 
     def scope(self, queryset, user):
-        homes = home_ids_for(user)
+        homes = staff_home_ids(user)
         if homes is None:
             return queryset
         return queryset.filter(**{f"{self.home_path}__in": homes})

@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry
 from dialog import membership as services
 from dialog import signals
 from dialog.models import Membership
+from home.services import is_staff_of, staff_home_ids
 from outbox.models import OutgoingMail
 from tests.conftest import make_home
 
@@ -351,18 +352,18 @@ def test_queries_other_parts_rely_on(
     assert services.connected_home_ids(relative_engbo) == [tree.home_b.pk]
     assert services.connected_home_ids(outsider) == []
     assert services.connected_home_ids(AnonymousUser()) == []
-    assert services.staff_home_ids(staff_a) == [tree.home_a.pk]
-    assert services.staff_home_ids(superuser) is None
-    assert services.staff_home_ids(relative_a) == []
-    assert services.staff_home_ids(AnonymousUser()) == []
-    assert services.is_staff_of(staff_a, tree.home_a.pk)
-    assert not services.is_staff_of(staff_a, tree.home_b.pk)
-    assert services.is_staff_of(superuser, tree.home_b.pk)
-    assert not services.is_staff_of(relative_a, tree.home_a.pk)
-    assert not services.is_staff_of(AnonymousUser(), tree.home_a.pk)
+    assert staff_home_ids(staff_a) == [tree.home_a.pk]
+    assert staff_home_ids(superuser) is None
+    assert staff_home_ids(relative_a) == []
+    assert staff_home_ids(AnonymousUser()) == []
+    assert is_staff_of(staff_a, tree.home_a.pk)
+    assert not is_staff_of(staff_a, tree.home_b.pk)
+    assert is_staff_of(superuser, tree.home_b.pk)
+    assert not is_staff_of(relative_a, tree.home_a.pk)
+    assert not is_staff_of(AnonymousUser(), tree.home_a.pk)
     staff_a.is_active = False
-    assert services.staff_home_ids(staff_a) == []
-    assert not services.is_staff_of(staff_a, tree.home_a.pk)
+    assert staff_home_ids(staff_a) == []
+    assert not is_staff_of(staff_a, tree.home_a.pk)
 
 
 def test_min_side_lists_connections_by_status(tree, relative_a, staff_a):
