@@ -2,6 +2,7 @@
 only (export sign-ups as CSV, accept or decline volunteers, mark proposals handled);
 municipal admins see all. Changes go through services, never through generic edit forms."""
 
+import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpResponseForbidden
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -20,7 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from home.models import HomeStaffAccess
+from home.models import EventPage, HomeStaffAccess
 from home.services import staff_home_ids
 
 from . import services
@@ -89,6 +91,22 @@ class ScopedViewSet(ModelViewSet):
     exclude_form_fields = ()
 
 
+def own_events(request):
+    """The sign-up events the filter offers: the user's own homes' only, so no other home's
+    event (a relatives-only one included) is named in the list."""
+    homes = staff_home_ids(request.user)
+    events = EventPage.objects.filter(signup_enabled=True).order_by("-start")
+    return events if homes is None else events.filter(botilbud_id__in=homes)
+
+
+class EventSignupFilterSet(WagtailFilterSet):
+    event = django_filters.ModelChoiceFilter(queryset=own_events, label=gettext_lazy("Arrangement"))
+
+    class Meta:
+        model = EventSignup
+        fields = ["status", "event"]
+
+
 class EventSignupViewSet(ScopedViewSet):
     model = EventSignup
     name = "participation_signups"
@@ -96,7 +114,7 @@ class EventSignupViewSet(ScopedViewSet):
     icon = "form"
     menu_label = gettext_lazy("Tilmeldinger")
     list_display = ["name", "email", "party_size", "status", "event", "created_at", "note"]
-    list_filter = ["status", "event"]
+    filterset_class = EventSignupFilterSet
     search_fields = ["name", "email"]
     list_export = [
         "event",

@@ -227,3 +227,17 @@ def test_csrf_on_public_forms(tree, call):
         client.post(reverse("participation:propose", args=[tree.home_a.pk]), PROPOSAL).status_code
         == 403
     )
+
+
+def test_the_event_filter_names_only_the_staff_members_own_events(
+    client, tree, staff_a, event
+):
+    from tests.conftest import make_event
+
+    make_event(tree.home_b, "Engbos pårørendeaften", signup_enabled=True, relatives_only=True)
+    client.force_login(staff_a)
+    html = client.get(reverse("participation_signups:index")).content.decode()
+    assert "Sommerfest" in html
+    assert "Engbos pårørendeaften" not in html
+    filtered = client.get(reverse("participation_signups:index"), {"event": event.pk})
+    assert filtered.status_code == 200
