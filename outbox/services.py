@@ -22,6 +22,8 @@ RETRY_BASE_SECONDS = 60
 RETRY_MAX_SECONDS = 6 * 3600
 # A row left "sending" this long belongs to a worker that died; it is sent again.
 SENDING_LEASE = dt.timedelta(minutes=15)
+# Sent and failed mails hold personal data (names, notes, links): kept this long, then deleted.
+RETENTION = dt.timedelta(days=30)
 
 
 def queue_mail(
@@ -109,6 +111,16 @@ def deliver(pk: int) -> str:
         )
     mail.save(update_fields=["status", "attempts", "error", "next_attempt_at", "sent_at"])
     return mail.status
+
+
+def prune(now: dt.datetime | None = None) -> int:
+    """Delete sent and failed mails older than RETENTION; returns how many went."""
+    cutoff = (now or timezone.now()) - RETENTION
+    done = [Status.SENT, Status.FAILED]
+    deleted, _by_model = OutgoingMail.objects.filter(
+        status__in=done, created_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def send_pending(limit: int = 500) -> dict:

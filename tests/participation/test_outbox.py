@@ -65,3 +65,20 @@ def test_transient_errors_are_retried_and_permanent_ones_fail(settings):
     refused = smtplib.SMTPRecipientsRefused({"b@example.dk": (550, b"no such user")})
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refused):
         assert deliver(other.pk) == OutgoingMail.Status.FAILED
+
+
+def test_old_sent_and_failed_mails_are_deleted_and_waiting_ones_kept():
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = timezone.now() - dt.timedelta(days=31)
+    for key, status in (("k:sent", "sent"), ("k:failed", "failed"), ("k:retry", "retry")):
+        row = queue_mail(key=key, to="a@example.dk", template=TEMPLATE, context=context())
+        OutgoingMail.objects.filter(pk=row.pk).update(status=status, created_at=old)
+    recent = queue_mail(key="k:recent", to="a@example.dk", template=TEMPLATE, context=context())
+    OutgoingMail.objects.filter(pk=recent.pk).update(status="sent")
+    call_command("send_outbox", stdout=io.StringIO())
+    assert set(OutgoingMail.objects.values_list("key", flat=True)) == {"k:retry", "k:recent"}

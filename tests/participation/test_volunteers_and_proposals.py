@@ -229,9 +229,7 @@ def test_csrf_on_public_forms(tree, call):
     )
 
 
-def test_the_event_filter_names_only_the_staff_members_own_events(
-    client, tree, staff_a, event
-):
+def test_the_event_filter_names_only_the_staff_members_own_events(client, tree, staff_a, event):
     from tests.conftest import make_event
 
     make_event(tree.home_b, "Engbos pårørendeaften", signup_enabled=True, relatives_only=True)

@@ -1,0 +1,19 @@
+"""Send what waits in the outbox (retries whose time has come, rows whose task was lost) and
+delete old sent and failed mails.
+
+Every mail is also sent at once by a worker task; this sweeper catches the rest. Run it
+often from cron, e.g. ``*/5 * * * * manage.py send_outbox``.
+"""
+
+from django.core.management.base import BaseCommand
+
+from outbox.services import prune, send_pending
+
+
+class Command(BaseCommand):
+    help = "Send ventende mails i udbakken og slet gamle."
+
+    def handle(self, *args, **options):
+        sent = send_pending()
+        pruned = prune()
+        self.stdout.write(f"outbox: {sent}; old mails deleted: {pruned}")
