@@ -22,8 +22,8 @@ from sesame.utils import get_query_string, get_user
 from wagtail.log_actions import log
 
 from newsletters.ratelimit import over_limit
+from outbox.links import absolute
 from outbox.services import queue_mail
-from participation.services import absolute
 
 # Sign-in links asked for per address, and per client address, in RATE_WINDOW seconds.
 LIMIT_PER_ADDRESS = 5

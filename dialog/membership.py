@@ -17,8 +17,9 @@ from wagtail.log_actions import log
 
 from home.models import BotilbudPage
 from home.services import is_staff_of
+from outbox.links import absolute
 from outbox.services import queue_mail
-from participation.services import absolute, staff_addresses
+from participation.services import staff_addresses
 
 from . import signals
 from .cpr import contains_cpr

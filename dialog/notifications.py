@@ -33,8 +33,8 @@ from django.utils.translation import gettext_lazy as _
 
 from home.models import HomeStaffAccess
 from home.services import home_staff_users
+from outbox.links import absolute
 from outbox.services import queue_mail
-from participation.services import absolute
 
 from . import signals
 from .models import Membership, Message, StaffPreference, Thread

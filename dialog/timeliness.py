@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from outbox.links import absolute
 from outbox.services import queue_mail
-from participation.services import absolute, staff_addresses
+from participation.services import staff_addresses
 
 from . import signals
 from .models import HomeDialogSettings, Thread

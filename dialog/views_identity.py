@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from home.models import BotilbudPage
 from newsletters.forms import normalise_email
-from newsletters.ratelimit import over_limit
+from newsletters.ratelimit import client_address, over_limit
 
 from . import identity, membership
 from .models import Membership
@@ -100,11 +100,6 @@ class ConnectForm(forms.Form):
 # --- Sign in and out --------------------------------------------------------------------
 
 
-def _client(request) -> str:
-    # REMOTE_ADDR is set from the proxy's header by the deployment, never by the client.
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _too_many(request):
     return TemplateResponse(request, "dialog/identity/too_many.html", status=429)
 
@@ -127,7 +122,7 @@ def sign_in(request):
             return redirect(identity.safe_next(request.GET.get("next")) or "dialog:my_page")
         form = SignInForm(initial={"next": identity.safe_next(request.GET.get("next"))})
         return TemplateResponse(request, "dialog/identity/sign_in.html", {"form": form})
-    if identity.client_over_limit(_client(request)):
+    if identity.client_over_limit(client_address(request)):
         return _too_many(request)
     form = SignInForm(request.POST)
     if not form.is_valid():

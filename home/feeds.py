@@ -246,7 +246,8 @@ def cached_ics(request: HttpRequest, scope: str, build) -> HttpResponse:
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        key = f"samspil:ics:{scope}:{fingerprint}"
+        # The feed's links carry the host it was asked on, so each host has its own copy.
+        key = f"samspil:ics:{scope}:{short_hash(request.get_host())}:{fingerprint}"
         body = cache.get(key)
         if body is None:
             body = build().to_ical()

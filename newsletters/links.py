@@ -1,14 +1,11 @@
 """Absolute, signed links for mails: confirm, manage and one-click unsubscribe."""
 
-from django.conf import settings
 from django.urls import reverse
+
+from outbox.links import absolute
 
 from . import tokens
 from .models import Subscriber
-
-
-def absolute(path: str) -> str:
-    return f"{settings.BASE_URL}{path}"
 
 
 def confirm_url(subscriber: Subscriber) -> str:

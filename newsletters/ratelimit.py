@@ -5,6 +5,13 @@ import hashlib
 from django.core.cache import cache
 
 
+def client_address(request) -> str:
+    """Who is asking, for the limits. REMOTE_ADDR is the proxy's address behind a proxy; the
+    deployment sets it from the proxy's header (gunicorn --forwarded-allow-ips), never from a
+    header a client controls."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def over_limit(scope: str, identity: str, limit: int, window: int) -> bool:
     """Count one attempt for ``identity``; True once it has made more than ``limit``."""
     digest = hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()[:32]

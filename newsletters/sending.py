@@ -3,14 +3,15 @@
 import datetime as dt
 import logging
 import secrets
-import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from outbox.errors import describe, is_permanent
 
 from .conf import setting
 from .digests import LinkOwner, Personaliser, build_digests
@@ -21,40 +22,6 @@ logger = logging.getLogger(__name__)
 Status = DigestMail.Status
 # Transient errors in a row after which the ESP is taken to be down: the rest waits.
 OUTAGE_AFTER = 5
-
-
-def is_permanent(error: Exception) -> bool:
-    """Errors that will not pass by trying again: the address or the message is refused."""
-    from anymail.exceptions import (
-        AnymailAPIError,
-        AnymailInvalidAddress,
-        AnymailRecipientsRefused,
-    )
-
-    if isinstance(
-        error,
-        AnymailRecipientsRefused
-        | AnymailInvalidAddress
-        | BadHeaderError
-        | smtplib.SMTPRecipientsRefused
-        | smtplib.SMTPSenderRefused,
-    ):
-        return True
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 500 <= error.smtp_code < 600
-    status = getattr(error, "status_code", None)
-    if isinstance(error, AnymailAPIError) and status:
-        return 400 <= status < 500 and status not in (408, 409, 425, 429)
-    return False
-
-
-def describe(error: BaseException) -> str:
-    """The error for the row; describing it must never be what breaks the run."""
-    try:
-        text = str(error)
-    except Exception:  # some ESP errors format their HTTP response, which may be missing
-        text = repr(getattr(error, "args", ""))
-    return f"{type(error).__name__}: {text}"[:2000]
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

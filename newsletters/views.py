@@ -14,13 +14,7 @@ from . import services, tokens
 from .conf import setting
 from .forms import ManageForm, SubscribeForm
 from .models import Subscriber
-from .ratelimit import over_limit
-
-
-def _client_address(request) -> str:
-    # REMOTE_ADDR is the proxy's address behind a proxy; the deployment sets it from the
-    # proxy's header (gunicorn --forwarded-allow-ips), never from a header a client controls.
-    return request.META.get("REMOTE_ADDR", "")
+from .ratelimit import client_address, over_limit
 
 
 def _too_many(request):
@@ -39,7 +33,7 @@ def subscribe(request):
         return TemplateResponse(request, "newsletters/subscribe.html", {"form": form})
 
     window = setting("RATE_LIMIT_WINDOW")
-    if over_limit("ip", _client_address(request), setting("RATE_LIMIT_PER_IP"), window):
+    if over_limit("ip", client_address(request), setting("RATE_LIMIT_PER_IP"), window):
         return _too_many(request)
     form = SubscribeForm(request.POST)
     if form.is_bot():

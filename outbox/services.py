@@ -10,8 +10,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from newsletters.sending import describe, is_permanent
-
+from .errors import describe, is_permanent
 from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 
 from home.models import BotilbudPage, EventPage, VolunteerCallPage
 from home.services import home_staff_users
+from outbox.links import absolute
 from outbox.services import queue_mail
 
 from .models import ActivityProposal, EventSignup, VolunteerSignup
@@ -49,12 +50,6 @@ def signup_from_token(token: str) -> EventSignup:
     if signup is None:
         raise signing.BadSignature("gone")
     return signup
-
-
-def absolute(path: str) -> str:
-    from django.conf import settings
-
-    return settings.BASE_URL.rstrip("/") + path
 
 
 def signup_links(signup: EventSignup) -> dict:

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from home.models import BotilbudPage, EventPage, VolunteerCallPage
-from newsletters.ratelimit import over_limit
+from newsletters.ratelimit import client_address, over_limit
 
 from . import services
 from .forms import EventSignupForm, ProposalForm, VolunteerForm
@@ -20,10 +20,7 @@ RATE_WINDOW = 3600
 
 
 def _too_many(request, scope: str) -> bool:
-    # REMOTE_ADDR is set from the proxy's header by the deployment, never by the client.
-    return over_limit(
-        f"participation:{scope}", request.META.get("REMOTE_ADDR", ""), RATE_LIMIT, RATE_WINDOW
-    )
+    return over_limit(f"participation:{scope}", client_address(request), RATE_LIMIT, RATE_WINDOW)
 
 
 def _too_many_response(request):
