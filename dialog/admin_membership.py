@@ -16,8 +16,8 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from access.rules import is_staff_of, staff_home_ids
 from home.models import BotilbudPage
-from home.services import is_staff_of, staff_home_ids
 
 from . import membership as services
 from .models import Membership

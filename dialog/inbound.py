@@ -23,7 +23,7 @@ from anymail.signals import inbound
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 
-from home.services import is_staff_of
+from access.rules import is_staff_of
 from outbox.services import queue_mail
 
 from . import posting

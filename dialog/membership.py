@@ -1,6 +1,6 @@
 """Relatives' connections to homes: a relative asks, the home's staff approve or decline,
 and either side can end it. Also the small queries the rest of the dialog relies on to
-decide who may see and do what (``is_connected``; staff: home.services.is_staff_of).
+decide who may see and do what live in access.rules (re-exported here for the dialog).
 
 Every change runs in one transaction, is logged (who, what, when), sends
 ``signals.membership_changed`` and queues its mails through the outbox, only on commit.
@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from access.rules import is_relative, is_staff_of
 from home.models import BotilbudPage
-from home.services import is_staff_of
 from outbox.links import absolute
 from outbox.services import queue_mail
 from participation.services import staff_addresses
@@ -62,40 +62,6 @@ class NotARelative(MembershipError):
 
 
 # --- Who is who -------------------------------------------------------------------------
-
-
-def is_relative(user) -> bool:
-    """A relative signs in by magic link only: an active account without a usable
-    password and without staff or admin rights."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and not user.is_staff
-        and not user.is_superuser
-        and not user.has_usable_password()
-    )
-
-
-def is_connected(user, botilbud_id: int | None) -> bool:
-    """True when ``user`` has an approved connection to the home."""
-    if botilbud_id is None or user is None or not user.is_authenticated:
-        return False
-    # Served by the membership_one_active unique index (relative, botilbud).
-    return Membership.objects.filter(
-        relative_id=user.pk, botilbud_id=botilbud_id, status=Status.APPROVED
-    ).exists()
-
-
-def connected_home_ids(user) -> list[int]:
-    """The homes ``user`` has an approved connection to (none for anonymous users)."""
-    if user is None or not user.is_authenticated:
-        return []
-    return list(
-        Membership.objects.filter(relative_id=user.pk, status=Status.APPROVED)
-        .order_by("botilbud_id")
-        .values_list("botilbud_id", flat=True)
-    )
 
 
 # --- The relation text ------------------------------------------------------------------

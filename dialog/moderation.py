@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from home.services import is_staff_of
+from access.rules import is_staff_of
 from outbox.services import queue_mail
 
 from . import signals

@@ -31,8 +31,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.rules import home_staff_users
 from home.models import HomeStaffAccess
-from home.services import home_staff_users
 from outbox.links import absolute
 from outbox.services import queue_mail
 

@@ -24,12 +24,11 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.log_actions import log
 
-from home.services import is_staff_of
+from access.rules import is_connected, is_staff_of
 
 from . import signals
 from .attachments import CheckedFile, check_files
 from .cpr import CPR_REFUSAL, contains_cpr
-from .membership import is_connected
 from .models import Attachment, Message, Report, Thread
 
 Kind = Thread.Kind
@@ -372,23 +371,6 @@ def visible_threads_for(user, botilbud_id: int) -> QuerySet[Thread]:
         Q(visibility=Visibility.PRIVATE, relative=user)
         | Q(visibility=Visibility.SHARED) & (Q(last_message_at__isnull=False) | Q(started_by=user))
     ).order_by("-last_message_at", "-pk")
-
-
-def can_read(thread: Thread, user) -> bool:
-    """Staff of the thread's home; its relative (private); connected relatives (shared)."""
-    if not user.is_authenticated:
-        return False
-    if is_staff_of(user, thread.botilbud_id):
-        return True
-    if thread.visibility == Visibility.PRIVATE and thread.relative_id != user.pk:
-        return False
-    if not is_connected(user, thread.botilbud_id):
-        return False
-    return (
-        thread.visibility == Visibility.PRIVATE
-        or thread.last_message_at is not None
-        or thread.started_by_id == user.pk
-    )
 
 
 def visible_messages(thread: Thread, user) -> list[Message]:

@@ -45,8 +45,9 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from access.rules import is_relative
+
 from . import identity
-from .membership import is_relative
 from .models import Attachment, Membership, Message, Report, Thread
 
 logger = logging.getLogger(__name__)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from access.rules import is_relative
 from home.models import BotilbudPage
 from newsletters.forms import normalise_email
 from newsletters.ratelimit import client_address, over_limit
@@ -118,7 +119,7 @@ def _private(response):
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     if request.method == "GET":
-        if membership.is_relative(request.user):
+        if is_relative(request.user):
             return redirect(identity.safe_next(request.GET.get("next")) or "dialog:my_page")
         form = SignInForm(initial={"next": identity.safe_next(request.GET.get("next"))})
         return TemplateResponse(request, "dialog/identity/sign_in.html", {"form": form})
@@ -180,10 +181,10 @@ def sign_out(request):
 
 def _my_page(request, form, status: int = 200):
     user = request.user
-    memberships = list(membership.memberships_of(user)) if membership.is_relative(user) else []
+    memberships = list(membership.memberships_of(user)) if is_relative(user) else []
     context = {
         "form": form,
-        "is_relative": membership.is_relative(user),
+        "is_relative": is_relative(user),
         "approved": [m for m in memberships if m.status == Membership.Status.APPROVED],
         "pending": [m for m in memberships if m.status == Membership.Status.PENDING],
         "earlier": [m for m in memberships if m.status not in Membership.ACTIVE],
@@ -195,9 +196,9 @@ def _my_page(request, form, status: int = 200):
 @require_http_methods(["GET", "POST"])
 def my_page(request):
     if request.method == "GET":
-        form = ConnectForm(prefix="connect") if membership.is_relative(request.user) else None
+        form = ConnectForm(prefix="connect") if is_relative(request.user) else None
         return _my_page(request, form)
-    if not membership.is_relative(request.user):
+    if not is_relative(request.user):
         return _my_page(request, None, status=403)
     if over_limit("dialog:connect", str(request.user.pk), CONNECT_LIMIT, CONNECT_WINDOW):
         return _too_many(request)
@@ -232,7 +233,7 @@ def _own_membership(request, pk: int) -> Membership:
 @require_http_methods(["GET", "POST"])
 def end_membership(request, pk: int):
     """GET asks (with the consequences spelt out); POST ends the connection."""
-    if not membership.is_relative(request.user):
+    if not is_relative(request.user):
         raise Http404
     item = _own_membership(request, pk)
     if item.status not in Membership.ACTIVE:

@@ -19,15 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from access.rules import is_connected, is_staff_of, may_read_thread
 from home.models import BotilbudPage
-from home.services import is_staff_of
 from newsletters.ratelimit import over_limit
 
 from . import posting
 from .attachments import INLINE_TYPES, MAX_FILES, MAX_SIZE
 from .forms import NewThreadForm, ReplyForm, ReportForm
 from .identity import sign_in_required
-from .membership import is_connected
 from .models import Attachment, Message, Report, Thread
 from .sanitise import render_body
 
@@ -182,7 +181,7 @@ def _thanks(held: bool, by_staff: bool = False) -> str:
 
 def _readable_thread(request, pk: int) -> Thread:
     thread = get_object_or_404(Thread.objects.select_related("botilbud"), pk=pk)
-    if not posting.can_read(thread, request.user):
+    if not may_read_thread(request.user, thread):
         raise Http404
     return thread
 
@@ -297,7 +296,7 @@ def report_message(request, pk: int):
         status=Message.Status.PUBLISHED,
     )
     thread = message.thread
-    if thread.visibility != Thread.Visibility.SHARED or not posting.can_read(thread, request.user):
+    if thread.visibility != Thread.Visibility.SHARED or not may_read_thread(request.user, thread):
         raise Http404
     context = {
         "message": message,
@@ -336,7 +335,7 @@ def attachment(request, pk: int):
     downloaded rather than opened in the page's origin."""
     item = get_object_or_404(Attachment.objects.select_related("message__thread"), pk=pk)
     message, thread = item.message, item.message.thread
-    if not posting.can_read(thread, request.user):
+    if not may_read_thread(request.user, thread):
         raise Http404
     visible = message.status == Message.Status.PUBLISHED or (
         message.status == Message.Status.PENDING and message.author_id == request.user.pk

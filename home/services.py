@@ -1,7 +1,6 @@
-"""Workflows with side effects for the page tree: per-home editing rights, and who works
-at which home."""
+"""Workflows with side effects for the page tree: per-home editing rights (who works at
+which home is answered by access.rules)."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -68,34 +67,3 @@ def ensure_home_staff_access(botilbud: BotilbudPage) -> HomeStaffAccess:
             group=group, collection=collection, permission=_permission(app_label, codename)
         )
     return access
-
-
-def staff_home_ids(user) -> list[int] | None:
-    """The homes whose staff ``user`` belongs to (their editor groups): None means every
-    home (superusers); [] for anyone who is staff nowhere (relatives, anonymous users)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    if user.is_superuser:
-        return None
-    return list(
-        HomeStaffAccess.objects.filter(group__in=user.groups.all())
-        .order_by("botilbud_id")
-        .values_list("botilbud_id", flat=True)
-    )
-
-
-def is_staff_of(user, botilbud_id: int | None) -> bool:
-    """True when ``user`` may act for the home's staff (its editor group, or a superuser)."""
-    if botilbud_id is None or user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return HomeStaffAccess.objects.filter(
-        botilbud_id=botilbud_id, group__in=user.groups.all()
-    ).exists()
-
-
-def home_staff_users(botilbud_id: int):
-    """The active members of the home's editor group (its staff), as a queryset."""
-    groups = HomeStaffAccess.objects.filter(botilbud_id=botilbud_id).values("group_id")
-    return get_user_model().objects.filter(is_active=True, groups__in=groups)

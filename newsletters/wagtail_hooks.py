@@ -17,8 +17,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from access.rules import staff_home_ids
 from home.models import BotilbudPage
-from home.services import staff_home_ids
 
 from .digests import preview_digest
 from .models import DigestRun, Subscriber

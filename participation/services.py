@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from access.rules import home_staff_users
 from home.models import BotilbudPage, EventPage, VolunteerCallPage
-from home.services import home_staff_users
 from outbox.links import absolute
 from outbox.services import queue_mail
 

@@ -22,8 +22,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from access.rules import staff_home_ids
 from home.models import EventPage, HomeStaffAccess
-from home.services import staff_home_ids
 
 from . import services
 from .models import ActivityProposal, EventSignup, VolunteerSignup

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from home.services import staff_home_ids
+from access.rules import staff_home_ids
 
 from ..models import Report
 from ..sanitise import render_body

@@ -12,6 +12,8 @@ from wagtail.images import get_image_model
 from wagtail.models import PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 
+from access.rules import may_see_relatives_only, relatives_only_access_q
+
 # The view restrictions as seen by the current request, loaded at most once per request
 # (see home.middleware.ViewRestrictionsPerRequest); None outside a request.
 request_view_restrictions: ContextVar[dict | None] = ContextVar(
@@ -54,36 +56,6 @@ class SamspilPageQuerySet(PageQuerySet):
         if restrictions_in_request() == []:
             return self
         return super().public()
-
-
-def relatives_only_access_q(user, field: str = "botilbud_id") -> Q:
-    """Rows whose home (``field``) opens its relatives-only pages to ``user``: the homes the
-    user is an approved relative of, or on the staff of (a member of its HomeStaffAccess
-    group). Two subqueries inside the caller's own statement, so a listing costs no extra
-    query however many items it holds."""
-    from dialog.models import Membership
-
-    from .pages import HomeStaffAccess
-
-    approved = Membership.objects.filter(relative=user, status=Membership.Status.APPROVED)
-    approved = approved.values("botilbud_id")
-    staff = HomeStaffAccess.objects.filter(group__user=user).values("botilbud_id")
-    return Q(**{f"{field}__in": approved}) | Q(**{f"{field}__in": staff})
-
-
-def may_see_relatives_only(user, botilbud_id: int | None) -> bool:
-    """Whether ``user`` may open a relatives-only page of this home (one query, none for
-    anonymous visitors)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if botilbud_id is None:
-        return False
-    from .pages import BotilbudPage
-
-    homes = BotilbudPage.objects.filter(pk=botilbud_id)
-    return homes.filter(relatives_only_access_q(user, "pk")).exists()
 
 
 def private_when_signed_in(request, response):

@@ -8,10 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from access.rules import connected_home_ids, is_connected, is_staff_of, staff_home_ids
 from dialog import membership as services
 from dialog import signals
 from dialog.models import Membership
-from home.services import is_staff_of, staff_home_ids
 from outbox.models import OutgoingMail
 from tests.conftest import make_home
 
@@ -83,7 +83,7 @@ def test_ask_then_staff_get_mail_then_approve_then_relative_gets_mail(
     assert item.decided_at is not None
     assert [m.to for m in mail.outbox] == [[outsider.email]]
     assert mail.outbox[0].subject == "Du er nu knyttet til Solgården"
-    assert services.is_connected(outsider, tree.home_a.pk)
+    assert is_connected(outsider, tree.home_a.pk)
 
 
 def test_staff_decline_and_the_relative_is_told(tree, outsider, staff_a, on_commit):
@@ -96,7 +96,7 @@ def test_staff_decline_and_the_relative_is_told(tree, outsider, staff_a, on_comm
     assert item.status == Membership.Status.DECLINED
     assert [m.to for m in mail.outbox] == [[outsider.email]]
     assert "ikke godkendt" in mail.outbox[0].body
-    assert not services.is_connected(outsider, tree.home_a.pk)
+    assert not is_connected(outsider, tree.home_a.pk)
     # Answering twice changes nothing and mails nothing more.
     act(staff, item, "approve", on_commit)
     item.refresh_from_db()
@@ -276,7 +276,7 @@ def test_the_relative_ends_a_connection_from_min_side(tree, relative_a, relative
     item.refresh_from_db()
     assert item.status == Membership.Status.ENDED and item.ended_at is not None
     assert "Din tilknytning til Solgården er afsluttet." in response.content.decode()
-    assert not services.is_connected(relative_a, tree.home_a.pk)
+    assert not is_connected(relative_a, tree.home_a.pk)
     assert mail.outbox == []  # they did it themselves
     # Relative B's connection cannot be ended by A (it is not found for them).
     other = Membership.objects.get(relative=relative_b)
@@ -344,14 +344,14 @@ def test_queries_other_parts_rely_on(
     from django.contrib.auth.models import AnonymousUser
 
     services.request_connection(outsider, tree.home_b, "Ven")  # pending: not connected
-    assert services.is_connected(relative_a, tree.home_a.pk)
-    assert not services.is_connected(relative_a, tree.home_b.pk)
-    assert not services.is_connected(outsider, tree.home_b.pk)
-    assert not services.is_connected(AnonymousUser(), tree.home_a.pk)
-    assert services.connected_home_ids(relative_a) == [tree.home_a.pk]
-    assert services.connected_home_ids(relative_engbo) == [tree.home_b.pk]
-    assert services.connected_home_ids(outsider) == []
-    assert services.connected_home_ids(AnonymousUser()) == []
+    assert is_connected(relative_a, tree.home_a.pk)
+    assert not is_connected(relative_a, tree.home_b.pk)
+    assert not is_connected(outsider, tree.home_b.pk)
+    assert not is_connected(AnonymousUser(), tree.home_a.pk)
+    assert connected_home_ids(relative_a) == [tree.home_a.pk]
+    assert connected_home_ids(relative_engbo) == [tree.home_b.pk]
+    assert connected_home_ids(outsider) == []
+    assert connected_home_ids(AnonymousUser()) == []
     assert staff_home_ids(staff_a) == [tree.home_a.pk]
     assert staff_home_ids(superuser) is None
     assert staff_home_ids(relative_a) == []

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from access.rules import may_read_thread
 from dialog import moderation, posting
 from dialog.admin_moderation import dashboard_counts
 from dialog.models import Message, Report, Thread
@@ -402,8 +403,8 @@ def test_staff_start_a_private_thread_to_one_relative(
         True,
         Status.PUBLISHED,
     )
-    assert posting.can_read(thread, relative_a)
-    assert not posting.can_read(thread, relative_b)
+    assert may_read_thread(relative_a, thread)
+    assert not may_read_thread(relative_b, thread)
 
 
 def test_staff_start_a_shared_thread_to_all_relatives(staff_client, tree, relative_a, relative_b):
