@@ -8,7 +8,7 @@ PIP_QUIET := --quiet --disable-pip-version-check
 MANAGE := $(BIN)/python manage.py
 DKFDS_DIR := static/vendor/dkfds
 
-.PHONY: run test bench lint check setup assets migrate demo worker clean browser-deps
+.PHONY: run test bench lint check setup assets messages migrate demo worker clean browser-deps gettext-deps
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,21 @@ $(DKFDS_DIR)/.built: node_modules/.installed
 	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/js node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img $(DKFDS_DIR)/
 	touch $@
 
-setup: $(BIN)/.installed $(DKFDS_DIR)/.built
+# Danish catalogues: the project's own and Wagtail's completed ones (locale/wagtail/<app>/).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po locale/wagtail/*/*/LC_MESSAGES/*.po))
+
+# GNU gettext's msgfmt compiles them; Debian's package when it is missing.
+gettext-deps:
+	@command -v msgfmt >/dev/null 2>&1 || \
+	  (apt-get install -y -qq gettext >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null && apt-get install -y -qq gettext >/dev/null))
+
+%.mo: %.po | gettext-deps
+	@msgfmt --check -o $@ $<
+
+messages: $(MO_FILES)
+
+setup: $(BIN)/.installed $(DKFDS_DIR)/.built messages
 assets: $(DKFDS_DIR)/.built
 
 migrate: setup

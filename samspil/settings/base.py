@@ -127,7 +127,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogue first, then its completions of Wagtail's Danish catalogues (one
+# folder per Wagtail app, each a stand-alone .po that can be offered upstream).
+LOCALE_PATHS = [BASE_DIR / "locale", *sorted((BASE_DIR / "locale" / "wagtail").glob("*"))]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
