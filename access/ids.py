@@ -35,7 +35,7 @@ def parse_ids(values) -> list[int]:
 
 
 class IdConverter:
-    """``<id:pk>`` in a URL: like ``<int:pk>``, but a number no row can have does not match,
+    """``<id:pk>`` in a URL: like ``<id:pk>``, but a number no row can have does not match,
     so the URL is a 404 instead of reaching the database."""
 
     regex = f"[0-9]{{1,{_MAX_DIGITS}}}"

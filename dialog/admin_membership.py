@@ -98,7 +98,7 @@ def register_membership_urls():
     return [
         path("dialog/paarorende/", memberships_index, name="dialog_memberships"),
         path(
-            "dialog/paarorende/<int:pk>/<str:action>/",
+            "dialog/paarorende/<id:pk>/<str:action>/",
             membership_action,
             name="dialog_membership_action",
         ),

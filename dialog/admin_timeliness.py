@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
+from access.ids import parse_id
 from home.models import BotilbudPage
 
 from . import privacy, timeliness
@@ -42,16 +43,14 @@ class TimelinessView(DialogAdminView):
 
     def dispatch(self, request, *args, **kwargs):
         self.selected = None
-        wanted = request.GET.get("botilbud", "")
-        if wanted:
-            if (
-                not (wanted.isascii() and wanted.isdigit())
-                or not BotilbudPage.objects.filter(pk=wanted).exists()
-            ):
+        raw = request.GET.get("botilbud", "")
+        if raw:
+            wanted = parse_id(raw)
+            if wanted is None or not BotilbudPage.objects.filter(pk=wanted).exists():
                 return forbidden()
-            if not in_scope(request, int(wanted)):
+            if not in_scope(request, wanted):
                 return forbidden()
-            self.selected = int(wanted)
+            self.selected = wanted
         return super().dispatch(request, *args, **kwargs)
 
     def scope(self):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from access.ids import parse_id
 from access.rules import is_relative
 from home.models import BotilbudPage
 from newsletters.forms import normalise_email
@@ -54,9 +55,7 @@ class HomeChoiceField(forms.ModelChoiceField):
 
     def to_python(self, value):
         # Only an id the database can hold is looked up (SQLite overflows on larger ones).
-        if value not in self.empty_values and not (
-            str(value).isascii() and str(value).isdigit() and int(value) < 2**31
-        ):
+        if value not in self.empty_values and parse_id(str(value)) is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -254,5 +253,5 @@ urlpatterns = [
     path("log-ind/tjek-din-mail/", sign_in_sent, name="sign_in_sent"),
     path("log-ind/link/", sign_in_link, name="sign_in_link"),
     path("log-ud/", sign_out, name="sign_out"),
-    path("tilknytning/<int:pk>/afslut/", end_membership, name="end_membership"),
+    path("tilknytning/<id:pk>/afslut/", end_membership, name="end_membership"),
 ]

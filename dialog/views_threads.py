@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from access.files import private_file_response
+from access.reads import record_thread_read
 from access.rules import is_connected, is_staff_of, may_read_thread
 from home.models import BotilbudPage
 from newsletters.ratelimit import over_limit
@@ -212,6 +214,8 @@ def _may_post(thread: Thread, user, staff: bool) -> bool:
 def _thread_page(request, thread: Thread, form, status: int = 200):
     user = request.user
     staff = is_staff_of(user, thread.botilbud_id)
+    if staff:
+        record_thread_read(user, thread)
     shared = thread.visibility == Thread.Visibility.SHARED
     entries = posting.visible_messages(thread, user)
     reported = set()
@@ -342,24 +346,20 @@ def attachment(request, pk: int):
     )
     if not visible and not is_staff_of(request.user, thread.botilbud_id):
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
+    if not item.file or not item.file.storage.exists(item.file.name):
+        raise Http404
+    response = private_file_response(
+        item.file,
         content_type=item.content_type,
         as_attachment=item.content_type not in INLINE_TYPES,
         filename=item.original_name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return _private(response)
 
 
 urlpatterns = [
-    path("<int:home_pk>/", home_threads, name="home_threads"),
-    path("traad/<int:pk>/", thread_view, name="thread"),
-    path("besked/<int:pk>/anmeld/", report_message, name="report_message"),
-    path("fil/<int:pk>/", attachment, name="attachment"),
+    path("<id:home_pk>/", home_threads, name="home_threads"),
+    path("traad/<id:pk>/", thread_view, name="thread"),
+    path("besked/<id:pk>/anmeld/", report_message, name="report_message"),
+    path("fil/<id:pk>/", attachment, name="attachment"),
 ]

@@ -13,6 +13,6 @@ urlpatterns = [
     path("botilbud/<slug:slug>.ics", feeds.home_ics, name="home_ics"),
     path("botilbud/<slug:slug>/nyheder.xml", news_feed, name="home_news_rss"),
     path("organisationer/<slug:slug>.ics", feeds.organisation_ics, name="organisation_ics"),
-    path("arrangementer/<int:pk>.ics", feeds.event_ics, name="event_ics"),
+    path("arrangementer/<id:pk>.ics", feeds.event_ics, name="event_ics"),
     path("nyheder.xml", news_feed, name="news_rss"),
 ]

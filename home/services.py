@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
+from access.models import RelativesOnlyCollection
+
 from .models import BotilbudPage, HomeStaffAccess
 
 # What a home's editors may do on their own subtree: write, publish, and lock while editing.
@@ -28,6 +30,25 @@ GLOBAL_PERMISSIONS = (
 
 def _permission(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def relatives_only_collection_name(botilbud: BotilbudPage) -> str:
+    return _("%(home)s – kun for pårørende") % {"home": botilbud.title}
+
+
+def ensure_relatives_only_collection(botilbud: BotilbudPage, parent: Collection) -> Collection:
+    """The home's collection for documents only its relatives and staff may open: inside the
+    home's own collection, so its staff's rights there reach it too."""
+    known = RelativesOnlyCollection.objects.filter(botilbud=botilbud).select_related("collection")
+    record = known.first()
+    if record is not None:
+        return record.collection
+    name = relatives_only_collection_name(botilbud)
+    collection = parent.get_children().filter(name=name).first()
+    if collection is None:
+        collection = parent.add_child(instance=Collection(name=name))
+    RelativesOnlyCollection.objects.create(botilbud=botilbud, collection=collection)
+    return collection
 
 
 def editor_group_name(botilbud: BotilbudPage) -> str:
@@ -57,6 +78,7 @@ def ensure_home_staff_access(botilbud: BotilbudPage) -> HomeStaffAccess:
         )
 
     group, collection = access.group, access.collection
+    ensure_relatives_only_collection(botilbud, collection)
     group.permissions.add(*(_permission(app, code) for app, code in GLOBAL_PERMISSIONS))
     for codename in PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(

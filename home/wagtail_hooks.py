@@ -109,7 +109,7 @@ def calendar_import(request, pk: int):
 
 @hooks.register("register_admin_urls")
 def register_calendar_import_url():
-    return [path("organisationer/<int:pk>/kalender/", calendar_import, name="home_calendar_import")]
+    return [path("organisationer/<id:pk>/kalender/", calendar_import, name="home_calendar_import")]
 
 
 @hooks.register("register_snippet_listing_buttons")

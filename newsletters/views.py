@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from access.ids import parse_id
+
 from . import services, tokens
 from .conf import setting
 from .forms import ManageForm, SubscribeForm
@@ -22,8 +24,8 @@ def _too_many(request):
 
 
 def _preselected_home(request) -> list[int]:
-    raw = request.GET.get("home", "")
-    return [int(raw)] if raw.isdigit() and len(raw) < 12 else []
+    home = parse_id(request.GET.get("home", ""))
+    return [] if home is None else [home]
 
 
 @require_http_methods(["GET", "POST"])

@@ -156,7 +156,7 @@ def preview(request, home_id: int):
 def register_newsletter_urls():
     return [
         path("nyhedsbrev/oversigt/", overview, name="newsletters_overview"),
-        path("nyhedsbrev/vis/<int:home_id>/", preview, name="newsletters_preview"),
+        path("nyhedsbrev/vis/<id:home_id>/", preview, name="newsletters_preview"),
     ]
 
 

@@ -258,12 +258,12 @@ def handle_proposal(request, pk: int):
 def register_action_urls():
     return [
         path(
-            "deltagelse/svar/frivillig/<int:pk>/<str:decision>/",
+            "deltagelse/svar/frivillig/<id:pk>/<str:decision>/",
             decide_volunteer,
             name="participation_decide_volunteer",
         ),
         path(
-            "deltagelse/svar/forslag/<int:pk>/behandlet/",
+            "deltagelse/svar/forslag/<id:pk>/behandlet/",
             handle_proposal,
             name="participation_handle_proposal",
         ),

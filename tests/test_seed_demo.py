@@ -45,7 +45,10 @@ def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
     on top of the seed is undone before the next one.
     """
     media = tmp_path_factory.mktemp("seed-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PRIVATE_ROOT=media / "private"),
+    ):
         outer = transaction.atomic()
         outer.__enter__()
         try:

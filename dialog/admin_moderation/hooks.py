@@ -50,15 +50,15 @@ def register_admin_urls():
     return [
         path("dialog/moderering/", ModerationQueueView.as_view(), name="dialog_moderation_queue"),
         path(
-            "dialog/beskeder/<int:pk>/<str:action>/",
+            "dialog/beskeder/<id:pk>/<str:action>/",
             message_action,
             name="dialog_message_action",
         ),
         path("dialog/traade/", ThreadIndexView.as_view(), name="dialog_threads"),
         path("dialog/traade/ny/", StartThreadView.as_view(), name="dialog_start_thread"),
-        path("dialog/traade/<int:pk>/", ThreadDetailView.as_view(), name="dialog_thread"),
+        path("dialog/traade/<id:pk>/", ThreadDetailView.as_view(), name="dialog_thread"),
         path(
-            "dialog/traade/<int:pk>/<str:action>/",
+            "dialog/traade/<id:pk>/<str:action>/",
             thread_action,
             name="dialog_thread_action",
         ),

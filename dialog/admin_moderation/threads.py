@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
+from access.reads import record_thread_read
 from home.models import BotilbudPage
 
 from .. import forms as dialog_forms
@@ -142,6 +143,8 @@ class ThreadDetailView(DialogAdminView):
         )
         if not in_scope(request, self.thread.botilbud_id):
             return forbidden()
+        if request.method == "GET":
+            record_thread_read(request.user, self.thread)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):

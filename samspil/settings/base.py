@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "home.middleware.ViewRestrictionsPerRequest",
+    "access.middleware.AdminScopeMiddleware",
 ]
 
 ROOT_URLCONF = "samspil.urls"
@@ -139,8 +140,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Private files (documents, dialog attachments) live apart from MEDIA_ROOT, where no URL
+# reaches them; they are served only by views that ask access.rules (see access.files).
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
+# "stream" (Django sends the file), "x-accel-redirect" (nginx) or "x-sendfile" (Apache).
+PRIVATE_FILES_SERVE = os.environ.get("PRIVATE_FILES_SERVE", "stream")
+PRIVATE_FILES_INTERNAL_URL = os.environ.get("PRIVATE_FILES_INTERNAL_URL", "/_private/")
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "access.files.SamspilStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -10,6 +10,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "test-media"
+PRIVATE_ROOT = VAR_DIR / "test-private"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ANYMAIL = {"WEBHOOK_SECRET": "anymail-test:webhook-secret"}
 NEWSLETTERS = {**NEWSLETTERS, "UNSUBSCRIBE_MAILTO": "afmeld@samspil.example"}

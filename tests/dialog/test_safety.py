@@ -25,8 +25,9 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    """Uploaded files go to a throw-away folder."""
-    settings.MEDIA_ROOT = tmp_path
+    """Uploaded files go to throw-away folders (public media and private files apart)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     return tmp_path
 
 
@@ -229,7 +230,9 @@ def test_pdf_and_png_are_accepted_in_private_threads(tree, relative_a, media):
     assert files["foto.png"].content_type == "image/png"
     stored = files["foto.png"].file.name
     assert stored.startswith("dialog/") and "foto" not in stored
-    assert (media / stored).exists()
+    # Attachments are private: in PRIVATE_ROOT, nowhere under the public MEDIA_ROOT.
+    assert (media / "private" / stored).exists()
+    assert not (media / "media" / stored).exists()
 
 
 @pytest.mark.parametrize(
