@@ -2,7 +2,8 @@
 
 One storage for every file field: names under ``documents/`` (Wagtail's documents) and
 ``dialog/`` (attachments on dialog messages) are kept in PRIVATE_ROOT, which no URL maps to,
-and have no URL of their own (``url()`` raises, as for any storage without a base URL); they
+and have no URL of their own (``url()`` raises NotImplementedError, as Wagtail expects of
+a storage without URLs); they
 are only ever served by a view that has asked ``access.rules`` first. Everything else (images
 and their renditions) stays public under MEDIA_ROOT/MEDIA_URL.
 """
@@ -44,7 +45,8 @@ class SamspilStorage(FileSystemStorage):
 
     def url(self, name):
         if is_private_name(name):
-            raise ValueError("A private file has no public URL; serve it through its view.")
+            # What Wagtail's document view expects of a storage without URLs.
+            raise NotImplementedError("A private file has no public URL; use its view.")
         return super().url(name)
 
 

@@ -21,7 +21,6 @@ import re
 
 from django.apps import apps
 from django.http import Http404, QueryDict
-from wagtail.admin.views.bulk_action import dispatcher
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.models import Page
 
@@ -34,6 +33,7 @@ _PAGE_ROUTE = re.compile(r"^admin/(pages|choose-page|workflows/(?:enable|disable
 _ID_PARAM = re.compile(r"^(pk|id|object_id|.+_id|.+_pk)$")
 # Wagtail's page that raises on purpose (to try its error page): not for a production admin.
 _ERROR_TEST = "wagtailadmin_error_test"
+_BULK_ACTION = "wagtail_bulk_action"
 _SNIPPET_ROUTE = re.compile(r"^admin/snippets/(?:choose/)?(?P<app>\w+)/(?P<model>\w+)/")
 
 
@@ -102,7 +102,7 @@ class AdminScopeMiddleware:
         for name, value in view_kwargs.items():
             if _ID_PARAM.match(name) and parse_id(value) is None:
                 raise Http404
-        if match.func is dispatcher.index:
+        if match.url_name == _BULK_ACTION:
             _scope_bulk_action(request, **view_kwargs)
             return None
         snippet = _SNIPPET_ROUTE.match(route) or _SNIPPET_ROUTE.match(request.path_info[1:])

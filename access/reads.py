@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.apps import apps
 from django.utils import timezone
 
 from .models import ReadLog
@@ -65,3 +66,14 @@ def record_thread_read(reader, thread) -> ReadLog | None:
         object_id=thread.pk,
         label=thread.subject,
     )
+
+
+def record_list_read(reader, kind: str, botilbud_ids, label: str = "") -> None:
+    """A list of many people's data (sign-ups, volunteers, proposals, relatives) opened by
+    staff: one read per home it covers (all homes, for a municipal admin: ``None``)."""
+    if botilbud_ids is None:
+        botilbud_ids = list(
+            apps.get_model("home.BotilbudPage").objects.values_list("pk", flat=True)
+        )
+    for botilbud_id in botilbud_ids:
+        record_read(reader, kind, botilbud_id=botilbud_id, label=label)

@@ -1,19 +1,30 @@
 """Wagtail's own listing hooks and its admin API, narrowed by ``access.scope``."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.models import Page
 
-from .models import RelativesOnlyCollection
-from .rules import may_see_relatives_only
+from .models import ReadLog, RelativesOnlyCollection
+from .rules import is_municipal_admin, leader_home_ids, may_see_relatives_only
 from .scope import admin_page_q, scope_queryset
 
 
 @hooks.register("construct_page_chooser_queryset")
 def scope_page_chooser(pages, request):
     q = admin_page_q(request.user)
-    return pages if q is None else pages.filter(q)
+    # By id: the chooser's search can filter only on indexed fields, and "id" is one.
+    return (
+        pages
+        if q is None
+        else pages.filter(id__in=list(Page.objects.filter(q).values_list("pk", flat=True)))
+    )
 
 
 @hooks.register("construct_explorer_page_queryset")
@@ -48,3 +59,44 @@ def relatives_only_documents(document, request):
     ).first()
     if record is not None and not may_see_relatives_only(request.user, record.botilbud_id):
         raise Http404
+
+
+# -- the read log, for a home's leader --------------------------------------------------------
+
+
+def _leader_homes(user) -> list[int] | None:
+    if is_municipal_admin(user):
+        return None
+    return leader_home_ids(user)
+
+
+def reads_view(request):
+    """Who of the staff read which private data at the leader's homes (admins: all)."""
+    homes = _leader_homes(request.user)
+    if homes == []:
+        raise PermissionDenied
+    reads = ReadLog.objects.select_related("botilbud", "subject")
+    if homes is not None:
+        reads = reads.filter(botilbud_id__in=homes)
+    return TemplateResponse(
+        request,
+        "access/admin/reads.html",
+        {"reads": list(reads[:500]), "header_title": gettext("Læsninger af private data")},
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_reads_url():
+    return [path("adgang/laesninger/", reads_view, name="access_reads")]
+
+
+class LeaderMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _leader_homes(request.user) != []
+
+
+@hooks.register("register_admin_menu_item")
+def register_reads_menu_item():
+    return LeaderMenuItem(
+        gettext_lazy("Læsninger"), reverse("access_reads"), icon_name="view", order=330
+    )

@@ -16,6 +16,8 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from access.models import ReadLog
+from access.reads import record_list_read
 from access.rules import is_staff_of, staff_home_ids
 from home.models import BotilbudPage
 
@@ -43,6 +45,7 @@ def memberships_index(request):
     homes = staff_home_ids(request.user)
     if homes == []:
         return _forbidden()
+    record_list_read(request.user, ReadLog.Kind.RELATIVE, homes, _("Pårørende"))
     base = _scoped(Membership.objects.select_related("relative", "botilbud"), request.user)
     pending = list(base.filter(status=Status.PENDING).order_by("requested_at", "pk"))
     approved = Paginator(

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from access.ids import parse_id
+from access.reads import reads_of
 from access.rules import is_relative
 from home.models import BotilbudPage
 from newsletters.forms import normalise_email
@@ -187,6 +188,7 @@ def _my_page(request, form, status: int = 200):
         "approved": [m for m in memberships if m.status == Membership.Status.APPROVED],
         "pending": [m for m in memberships if m.status == Membership.Status.PENDING],
         "earlier": [m for m in memberships if m.status not in Membership.ACTIVE],
+        "reads": reads_of(user) if is_relative(user) else [],
     }
     return TemplateResponse(request, "dialog/membership/my_page.html", context, status=status)
 

@@ -22,6 +22,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from access.models import ReadLog
+from access.reads import record_list_read, record_read
 from access.rules import staff_home_ids
 from home.models import EventPage, HomeStaffAccess
 
@@ -63,6 +65,16 @@ class HomeScopedPolicy(ModelPermissionPolicy):
 
 
 class ScopedIndexView(IndexView):
+    def get(self, request, *args, **kwargs):
+        # Opening a list of people's sign-ups is a read of their data (access.reads).
+        record_list_read(
+            request.user,
+            READ_KINDS[self.model],
+            staff_home_ids(request.user),
+            str(self.model._meta.verbose_name_plural),
+        )
+        return super().get(request, *args, **kwargs)
+
     def get_base_queryset(self):
         return self.permission_policy.scope(super().get_base_queryset(), self.request.user)
 
@@ -70,7 +82,15 @@ class ScopedIndexView(IndexView):
 class ScopedInspectView(InspectView):
     def get_object(self, queryset=None):
         scoped = self.permission_policy.scope(self.model._default_manager.all(), self.request.user)
-        return get_object_or_404(scoped, pk=self.pk)
+        item = get_object_or_404(scoped, pk=self.pk)
+        record_read(
+            self.request.user,
+            READ_KINDS[self.model],
+            botilbud_id=item_home_id(item),
+            object_id=item.pk,
+            label=str(item),
+        )
+        return item
 
 
 HOME_PATHS = {
@@ -78,6 +98,21 @@ HOME_PATHS = {
     VolunteerSignup: "call__botilbud",
     ActivityProposal: "botilbud",
 }
+READ_KINDS = {
+    EventSignup: ReadLog.Kind.SIGNUPS,
+    VolunteerSignup: ReadLog.Kind.VOLUNTEERS,
+    ActivityProposal: ReadLog.Kind.PROPOSALS,
+}
+
+
+def item_home_id(item) -> int | None:
+    if isinstance(item, EventSignup):
+        return item.event.botilbud_id
+    if isinstance(item, VolunteerSignup):
+        return item.call.botilbud_id
+    return item.botilbud_id
+
+
 for _model, _home_path in HOME_PATHS.items():
     register_permission_policy(_model, HomeScopedPolicy(_model, _home_path))
 
