@@ -163,8 +163,11 @@ ANYMAIL = {
     if key.startswith("ANYMAIL_")
 }
 
-# One cache per process is enough for one server; with several web processes set CACHE_URL-like
-# shared storage (Redis, database) here, or the subscribe form's rate limits count per process.
+# "default" may be per process (built feeds, pages); "shared" is what every process must see
+# alike, the rate limits: a database table by default (made by `manage.py createcachetable`,
+# part of `make migrate`), Redis when REDIS_URL is set. Both are samspil/cache.py's backends,
+# whose counters stay exact when processes count at the same moment.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
@@ -175,7 +178,15 @@ CACHES = {
     # (about 0.4 ms per {% image %} here). Samspil prefetches renditions with the pages
     # that show them, so the write-through buys nothing: it is switched off.
     "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "shared": (
+        {"BACKEND": "samspil.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "samspil"}
+        if REDIS_URL
+        else {"BACKEND": "samspil.cache.DatabaseCache", "LOCATION": "samspil_shared_cache"}
+    ),
 }
+# How many proxies of our own stand in front of the app (load balancer, nginx …). With 0 the
+# client address is the connecting peer and X-Forwarded-For is ignored, as anyone can write it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Email digests (newsletters/conf.py lists every setting and its default).
 NEWSLETTERS = {
