@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.http import HttpResponse
 from django.template import RequestContext, Template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
@@ -103,3 +103,15 @@ def test_a_responsive_embed_carries_its_ratio_as_data_not_style(client, tree):
     html = client.get(news.url).content.decode()
     assert 'class="responsive-object" data-ratio="75.0%"' in html
     assert "padding-bottom" not in html
+
+
+@pytest.mark.django_db
+def test_a_refused_form_gets_a_danish_page_within_the_policy():
+    """Django's own CSRF failure page is English with an inline <style>; ours is neither."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/nyhedsbrev/", {"email": "a@example.dk"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Formularen kunne ikke sendes" in html
+    assert "<style" not in html
+    assert "script-src 'self'" in response["Content-Security-Policy"]
