@@ -48,7 +48,8 @@ def _limit_identity(address: str) -> str:
 
 def over_limit(scope: str, identity: str, limit: int, window: int) -> bool:
     """Count one attempt for ``identity``; True once it has made more than ``limit`` in the
-    ``window`` seconds since its first attempt."""
+    ``window`` seconds since its first attempt. On the database cache the hit is part of the
+    caller's transaction: ask before opening one that may roll back."""
     digest = hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()[:32]
     key = f"newsletters:rl:{scope}:{digest}"
     return caches[SHARED_CACHE].incr_window(key, window) > limit
