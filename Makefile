@@ -43,6 +43,7 @@ assets: $(DKFDS_DIR)/.built
 
 migrate: setup
 	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) createcachetable
 
 # The demo's site address follows the port it is served on.
 export BASE_URL ?= http://127.0.0.1:$(PORT)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -25,14 +25,21 @@ from home.models import (
     VolunteerCallPage,
 )
 from home.services import ensure_home_staff_access
+from newsletters.ratelimit import SHARED_CACHE
 
 
 @pytest.fixture(autouse=True)
-def clean_cache():
-    """Rate limits and built feeds live in the (per-process) cache: none leaks between tests."""
+def clean_cache(request, django_db_blocker):
+    """Built feeds live in the per-process cache, rate limits in the database's cache table
+    (which the test database's creation makes, as ``createcachetable`` does): none leaks between
+    tests. A test in a transaction leaves no counter behind; a transactional one's are deleted,
+    as flushing the database leaves that table alone."""
     cache.clear()
     yield
     cache.clear()
+    if "transactional_db" in request.fixturenames:
+        with django_db_blocker.unblock():
+            caches[SHARED_CACHE].clear()
 
 
 def make_image(title: str = "Testbillede", colour: str = "#3d7a5a"):

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "anymail",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "samspil.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -174,8 +178,11 @@ ANYMAIL = {
     if key.startswith("ANYMAIL_")
 }
 
-# One cache per process is enough for one server; with several web processes set CACHE_URL-like
-# shared storage (Redis, database) here, or the subscribe form's rate limits count per process.
+# "default" may be per process (built feeds, pages); "shared" is what every process must see
+# alike, the rate limits: a database table by default (made by `manage.py createcachetable`,
+# part of `make migrate`), Redis when REDIS_URL is set. Both are samspil/cache.py's backends,
+# whose counters stay exact when processes count at the same moment.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
@@ -186,7 +193,15 @@ CACHES = {
     # (about 0.4 ms per {% image %} here). Samspil prefetches renditions with the pages
     # that show them, so the write-through buys nothing: it is switched off.
     "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "shared": (
+        {"BACKEND": "samspil.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "samspil"}
+        if REDIS_URL
+        else {"BACKEND": "samspil.cache.DatabaseCache", "LOCATION": "samspil_shared_cache"}
+    ),
 }
+# How many proxies of our own stand in front of the app (load balancer, nginx …). With 0 the
+# client address is the connecting peer and X-Forwarded-For is ignored, as anyone can write it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Email digests (newsletters/conf.py lists every setting and its default).
 NEWSLETTERS = {
@@ -199,6 +214,52 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp, samspil/csp.py). The public site runs only the scripts and
+# styles of our own static files: no inline script, no style attributes; a template that truly
+# needs an inline <script> gives it nonce="{{ CSP_NONCE }}". Embedded videos come from the
+# providers named here (and CSP_EXTRA_FRAME_SRC, comma-separated); an embed's own scripts do not
+# run. Media or static files on another host (S3, a CDN) are allowed by their URL's origin.
+_asset_origins = [url for url in (MEDIA_URL, STATIC_URL) if url.startswith("https://")]
+_frame_src = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    *env_list("CSP_EXTRA_FRAME_SRC"),
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *_asset_origins],
+        "style-src": [SELF, *_asset_origins],
+        "img-src": [SELF, *_asset_origins],
+        "font-src": [SELF, *_asset_origins],
+        "connect-src": [SELF],
+        "media-src": [SELF, *_asset_origins],
+        "frame-src": _frame_src,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail (and Django) admin: only signed-in staff reach it, and Wagtail 8's own templates
+# still write inline <script> (date pickers, inline panels, workflow dialogs) and style
+# attributes without a nonce, so scripts and styles inline are allowed there, and nowhere else.
+# Its page preview is a frame of our own (frame-ancestors 'self'); uploads preview as blob: URLs.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE, *_asset_origins],
+        "style-src": [SELF, UNSAFE_INLINE, *_asset_origins],
+        "img-src": [SELF, "data:", "blob:", *_asset_origins],
+        "frame-src": [SELF, *_frame_src],
+        "frame-ancestors": [SELF],
+    },
+}
+# Staff avatars from gravatar.com would send a hash of every staff address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 WAGTAIL_SITE_NAME = "Samspil – Tønder Kommunes botilbud"
 WAGTAIL_I18N_ENABLED = False

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -74,11 +75,56 @@ def axe_source() -> str:
     return str(AXE_JS)
 
 
+# Every page reports what its Content-Security-Policy refused (a securitypolicyviolation event);
+# chromium also says "Refused to …" on the console. Both are collected per page.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
+AXE_URL_PATH = "/__test__/axe.min.js"
+
+
+def add_axe(page, axe_source: str) -> None:
+    """Load axe-core into the page as a script of the site's own origin (served by the browser
+    context from node_modules): an inline copy would be refused by the site's policy."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    page.context.route(
+        origin + AXE_URL_PATH,
+        lambda route: route.fulfill(path=axe_source, content_type="application/javascript"),
+    )
+    page.add_script_tag(url=origin + AXE_URL_PATH)
+
+
 def _new_page(browser, live_server, **context_options):
     context = browser.new_context(base_url=live_server.url, locale="da-DK", **context_options)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
-    return context, context.new_page()
+    context.add_init_script(CSP_REPORTER)
+    new_page = context.new_page()
+    new_page.csp_violations = []
+
+    def record(message) -> None:
+        text = message.text
+        if text.startswith("CSP violation") or (
+            text.startswith("Refused to") and "Content Security Policy" in text
+        ):
+            new_page.csp_violations.append(f"{new_page.url}: {text}")
+
+    new_page.on("console", record)
+    return context, new_page
+
+
+def _close(context, page) -> None:
+    """Close the page's browser context; then no page it opened may have broken the policy."""
+    context.close()
+    if page.csp_violations:
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + "\n".join(page.csp_violations), pytrace=False
+        )
 
 
 @pytest.fixture
@@ -86,7 +132,7 @@ def page(browser, live_server) -> Iterator:
     """A fresh context (cookies, storage) and page per test, at a desktop size."""
     context, new_page = _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
     yield new_page
-    context.close()
+    _close(context, new_page)
 
 
 @pytest.fixture
@@ -101,7 +147,7 @@ def phone_page(browser, live_server) -> Iterator:
         has_touch=True,
     )
     yield new_page
-    context.close()
+    _close(context, new_page)
 
 
 @dataclass

@@ -7,6 +7,8 @@ from django.utils import timezone
 from newsletters import tokens
 from newsletters.models import Subscriber
 
+from .conftest import add_axe
+
 pytestmark = pytest.mark.browser
 
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -71,7 +73,7 @@ def test_no_serious_accessibility_violations(page, content, axe_source, page_typ
     assert response is not None and response.status == status, (url, response and response.status)
     page.wait_for_load_state("load")
     assert page.locator("h1").count() == 1, f"{url} should have exactly one h1"
-    page.add_script_tag(path=axe_source)
+    add_axe(page, axe_source)
     results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
     if blocking:

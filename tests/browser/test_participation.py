@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from participation.models import EventSignup, VolunteerSignup
 
+from .conftest import add_axe
 from .test_accessibility import AXE_OPTIONS, BLOCKING_IMPACTS, describe
 from .test_staff import log_in_with_session_cookie
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 def assert_accessible(page, axe_source) -> None:
-    page.add_script_tag(path=axe_source)
+    add_axe(page, axe_source)
     results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, f"{page.url}:\n{describe(blocking)}"
