@@ -9,6 +9,7 @@ their escalations then, so they go to all staff).
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import RegexValidator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse, reverse_lazy
@@ -89,6 +90,41 @@ class HomeSettingsForm(forms.Form):
     )
     concern_response_days = _days_field(gettext_lazy("Svarfrist for bekymringer"))
     other_response_days = _days_field(gettext_lazy("Svarfrist for andre henvendelser"))
+    contact_name = forms.CharField(
+        label=gettext_lazy("Kontaktperson for pårørende"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Vises for pårørende på botilbuddets dialogside."),
+        error_messages={"max_length": gettext_lazy("Skriv højst 200 tegn.")},
+    )
+    contact_phone = forms.CharField(
+        label=gettext_lazy("Telefon for pårørende"),
+        max_length=40,
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 ]{8,20}$",
+                gettext_lazy("Skriv et telefonnummer med cifre, f.eks. 74 92 92 92."),
+            )
+        ],
+        error_messages={"max_length": gettext_lazy("Skriv højst 40 tegn.")},
+    )
+    contact_email = forms.EmailField(
+        label=gettext_lazy("E-mail for pårørende"),
+        max_length=254,
+        required=False,
+        error_messages={
+            "invalid": gettext_lazy("Skriv en gyldig e-mail, f.eks. navn@toender.dk."),
+            "max_length": gettext_lazy("Skriv højst 254 tegn."),
+        },
+    )
+    contact_hours = forms.CharField(
+        label=gettext_lazy("Hvornår man kan ringe"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("F.eks. 'hverdage kl. 9–15'."),
+        error_messages={"max_length": gettext_lazy("Skriv højst 200 tegn.")},
+    )
 
     def __init__(self, *args, botilbud: BotilbudPage, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,6 +216,7 @@ class HomeSettingsView(SettingsAdminView):
             "leader": row.leader_id,
             "concern_response_days": row.concern_response_days,
             "other_response_days": row.other_response_days,
+            **{field: getattr(row, field) for field in services.CONTACT_FIELDS},
         }
         return HomeSettingsForm(data, initial=initial, botilbud=self.botilbud)
 

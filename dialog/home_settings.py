@@ -83,6 +83,15 @@ class SettingsChange:
     leader: object | None
     concern_response_days: int
     other_response_days: int
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    contact_hours: str = ""
+
+
+# Logged with their values before and after; the contact fields by name only.
+LOGGED_VALUES = ("leader", "concern_response_days", "other_response_days")
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email", "contact_hours")
 
 
 def update_home_settings(
@@ -119,27 +128,38 @@ def update_home_settings(
             "leader": row.leader_id,
             "concern_response_days": row.concern_response_days,
             "other_response_days": row.other_response_days,
+            **{field: getattr(row, field) for field in CONTACT_FIELDS},
         }
         after = {
             "leader": change.leader.pk if change.leader is not None else None,
             "concern_response_days": change.concern_response_days,
             "other_response_days": change.other_response_days,
+            **{field: getattr(change, field).strip() for field in CONTACT_FIELDS},
         }
         changed = [field for field in before if before[field] != after[field]]
         if not changed:
             return row, []
         row.leader = change.leader
-        row.concern_response_days = change.concern_response_days
-        row.other_response_days = change.other_response_days
-        row.save(update_fields=["leader", "concern_response_days", "other_response_days"])
+        for field in ("concern_response_days", "other_response_days", *CONTACT_FIELDS):
+            setattr(row, field, after[field])
+        row.save(
+            update_fields=[
+                "leader",
+                "concern_response_days",
+                "other_response_days",
+                *CONTACT_FIELDS,
+            ]
+        )
+        logged = [field for field in changed if field in LOGGED_VALUES]
         log(
             row,
             CHANGE,
             user=user,
             data={
                 "botilbud": botilbud.pk,
-                "before": {field: before[field] for field in changed},
-                "after": {field: after[field] for field in changed},
+                "changed": changed,
+                "before": {field: before[field] for field in logged},
+                "after": {field: after[field] for field in logged},
             },
         )
     return row, changed

@@ -4,6 +4,7 @@ input a Danish form error; every change is logged, and new threads use the new t
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -272,3 +273,46 @@ def test_index_lists_leaders_and_answer_times(client, tree, admin_user, leader_a
     page = client.get(reverse("dialog_settings")).content.decode()
     assert "Anna" in page and "Ingen leder" in page
     assert "2 arbejdsdage" in page and "5 arbejdsdage" in page
+
+
+def test_contact_details_are_saved_and_shown_to_connected_relatives(
+    client, tree, leader_a, relative_a
+):
+    client.force_login(leader_a)
+    response = post_settings(
+        client,
+        tree.home_a,
+        leader=str(leader_a.pk),
+        contact_name="Mette Hansen, afdelingsleder",
+        contact_phone="74 92 92 93",
+        contact_email="mette@solgaarden.dk",
+        contact_hours="hverdage kl. 9–15",
+    )
+    assert response.status_code == 302
+    entry = ModelLogEntry.objects.get(action=home_settings.CHANGE)
+    assert set(entry.data["changed"]) == set(home_settings.CONTACT_FIELDS)
+    # Contact values are not copied into the log; the leader and times are.
+    assert "mette@solgaarden.dk" not in str(entry.data)
+
+    relative = Client()
+    relative.force_login(relative_a, backend="sesame.backends.ModelBackend")
+    html = relative.get(reverse("dialog:home_threads", args=[tree.home_a.pk])).content.decode()
+    assert "Mette Hansen, afdelingsleder" in html
+    assert 'href="tel:74929293"' in html
+    assert "(hverdage kl. 9–15)" in html
+    assert 'href="mailto:mette@solgaarden.dk"' in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("contact_phone", "ring til mig", "Skriv et telefonnummer med cifre"),
+        ("contact_email", "mette@", "Skriv en gyldig e-mail"),
+        ("contact_name", "x" * 201, "Skriv højst 200 tegn."),
+    ],
+)
+def test_bad_contact_details_get_a_danish_message(client, tree, leader_a, field, value, message):
+    client.force_login(leader_a)
+    response = post_settings(client, tree.home_a, leader=str(leader_a.pk), **{field: value})
+    assert response.status_code == 400
+    assert message in response.content.decode()
