@@ -13,6 +13,7 @@ from dialog.models import HomeDialogSettings, Thread
 from dialog.timeliness import response_days
 from dialog.workdays import add_working_days
 from home.services import ensure_home_staff_access, home_staff_users
+from tests.conftest import make_home
 
 from .conftest import make_relative
 
@@ -316,3 +317,18 @@ def test_bad_contact_details_get_a_danish_message(client, tree, leader_a, field,
     response = post_settings(client, tree.home_a, leader=str(leader_a.pk), **{field: value})
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_settings_index_costs_the_same_queries_for_many_homes(
+    client, tree, admin_user, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    client.get(reverse("dialog_settings"))  # warm up (site, menus)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("dialog_settings"))
+    for n in range(8):
+        home = make_home(tree.front, f"Hjem {n}")
+        HomeDialogSettings.objects.create(botilbud=home, leader=admin_user)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(reverse("dialog_settings")).content.decode()
+    assert "Hjem 7" in html

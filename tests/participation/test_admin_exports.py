@@ -207,3 +207,21 @@ def test_people_outside_every_home_get_403(client, tree, winter_party):
     assert client.get(reverse("participation_attendance")).status_code == 403
     url = reverse("participation_attendance_list", args=[winter_party.pk])
     assert client.get(url).status_code == 403
+
+
+def test_overview_costs_the_same_queries_for_many_events(
+    client, tree, staff_a, django_assert_max_num_queries
+):
+    client.force_login(staff_a)
+    make_event(tree.home_a, "Første", signup_enabled=True)
+    client.get(reverse("participation_attendance"))  # warm up (site, menus)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("participation_attendance"))
+    for n in range(10):
+        event = make_event(tree.home_a, f"Fest {n}", signup_enabled=True)
+        EventSignup.objects.create(
+            event=event, name="Gæst", email=f"g{n}@example.dk", status="confirmed"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(reverse("participation_attendance")).content.decode()
+    assert "Fest 9" in html
