@@ -8,7 +8,7 @@ PIP_QUIET := --quiet --disable-pip-version-check
 MANAGE := $(BIN)/python manage.py
 DKFDS_DIR := static/vendor/dkfds
 
-.PHONY: run test bench lint check setup assets messages migrate demo worker clean browser-deps gettext-deps
+.PHONY: run test bench lint check setup assets messages migrate demo worker clean browser-deps gettext-deps pdf-deps
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ gettext-deps:
 
 messages: $(MO_FILES)
 
-setup: $(BIN)/.installed $(DKFDS_DIR)/.built messages
+setup: $(BIN)/.installed $(DKFDS_DIR)/.built messages pdf-deps
 assets: $(DKFDS_DIR)/.built
 
 migrate: setup
@@ -65,6 +65,15 @@ browser-deps:
 	  (echo "Installerer Debians chromium til browsertestene ..." && \
 	   (apt-get install -y -qq chromium >/dev/null 2>&1 || \
 	    (apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null)))
+
+# Pango and a font from Debian for WeasyPrint (attendance lists as PDF); only when missing.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+pdf-deps:
+	@{ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && \
+	   test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } || \
+	  (echo "Installerer Debians Pango til PDF-udskrifter ..." && \
+	   (apt-get install -y -qq $(PDF_DEBS) >/dev/null 2>&1 || \
+	    (apt-get update -qq >/dev/null && apt-get install -y -qq $(PDF_DEBS) >/dev/null)))
 
 lint: setup
 	$(BIN)/ruff check .

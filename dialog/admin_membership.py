@@ -34,6 +34,11 @@ def _scoped(queryset, user):
     return queryset if homes is None else queryset.filter(botilbud_id__in=homes)
 
 
+def relative_label(user) -> str:
+    """The relative as staff know them: their name, else their address."""
+    return user.get_full_name() or user.email or user.get_username()
+
+
 def _forbidden():
     # A plain 403 rather than Wagtail's redirect to the dashboard: the action is refused.
     return HttpResponseForbidden(_("Du kan kun svare pårørende til dit eget botilbud."))
@@ -49,9 +54,17 @@ def memberships_index(request):
     base = _scoped(Membership.objects.select_related("relative", "botilbud"), request.user)
     pending = list(base.filter(status=Status.PENDING).order_by("requested_at", "pk"))
     approved = Paginator(
-        base.filter(status=Status.APPROVED).order_by("botilbud__title", "relative__email", "pk"),
+        base.filter(status=Status.APPROVED).order_by(
+            "botilbud__title",
+            "relative__first_name",
+            "relative__last_name",
+            "relative__email",
+            "pk",
+        ),
         APPROVED_PER_PAGE,
     ).get_page(request.GET.get("side"))
+    for item in (*pending, *approved.object_list):
+        item.relative_label = relative_label(item.relative)
     return TemplateResponse(
         request,
         "dialog/membership/admin_index.html",
@@ -72,7 +85,7 @@ def membership_action(request, pk: int, action: str):
         return _forbidden()
     before = item.status
     item = ACTIONS[action](item, request.user)
-    who = item.relative.email or item.relative.get_username()
+    who = relative_label(item.relative)
     if item.status == before:
         messages.warning(
             request,

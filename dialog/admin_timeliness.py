@@ -4,8 +4,9 @@ all); asking for another home's overview is refused with a plain 403.
 """
 
 from django.db.models import F
-from django.urls import path, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -15,6 +16,7 @@ from home.models import BotilbudPage
 
 from . import privacy, timeliness
 from .admin_moderation import DialogAdminView, DialogMenuItem, forbidden, home_ids, in_scope
+from .home_settings import led_home_ids
 from .models import HomeDialogSettings
 
 # The waiting list is short in practice (it is what nobody has answered yet); the cap keeps
@@ -34,6 +36,47 @@ def duration_label(value) -> str:
     if hours:
         return f"{hours} t {minutes} min"
     return f"{minutes} min"
+
+
+CHART_WIDTH = 720
+CHART_HEIGHT = 220
+CHART_TOP = 20
+CHART_BOTTOM = 40  # room for the month labels
+CHART_LEFT = 10
+
+
+def month_chart(months: list[timeliness.MonthlyTimes]) -> dict:
+    """Bars for an inline SVG: the median time to first answer per month, scaled to the
+    slowest month. Geometry is worked out here so the template only draws."""
+    hours = [m.median.total_seconds() / 3600 if m.median is not None else None for m in months]
+    top = max((h for h in hours if h is not None), default=0) or 1
+    plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    slot = (CHART_WIDTH - 2 * CHART_LEFT) / max(len(months), 1)
+    bars = []
+    for index, (month, value) in enumerate(zip(months, hours, strict=True)):
+        height = 0 if value is None else max(plot_height * value / top, 2)
+        x = CHART_LEFT + index * slot
+        bars.append(
+            {
+                "x": round(x + slot * 0.15, 1),
+                "width": round(slot * 0.7, 1),
+                "y": round(CHART_TOP + plot_height - height, 1),
+                "value_y": round(CHART_TOP + plot_height - height - 4, 1),
+                "height": round(height, 1),
+                "label_x": round(x + slot / 2, 1),
+                "month": date_format(month.month, "N"),
+                "month_long": date_format(month.month, "F Y"),
+                "median": duration_label(month.median),
+                "answered": month.answered,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "baseline": CHART_HEIGHT - CHART_BOTTOM,
+        "label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
+    }
 
 
 class TimelinessView(DialogAdminView):
@@ -86,6 +129,10 @@ class TimelinessView(DialogAdminView):
             homes=list(homes),
             selected=self.selected,
             home_settings=list(settings_rows),
+            chart=month_chart(timeliness.monthly_response_times(scope, now=now)),
+            settings_url=(
+                reverse("dialog_settings") if led_home_ids(self.request.user) != [] else ""
+            ),
         )
         return context
 

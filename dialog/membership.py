@@ -86,6 +86,32 @@ def clean_relation(text: str) -> str:
     return text
 
 
+NAME_MAX_LENGTH = 150
+
+
+def clean_name(text: str) -> str:
+    """The name a relative gives staff (optional); raises ValidationError (in Danish)."""
+    text = " ".join((text or "").split())
+    if _CONTROL.search(text):
+        raise ValidationError(_("Brug kun almindelige tegn på én linje."), code="invalid")
+    if len(text) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("Skriv højst %(max)s tegn.") % {"max": NAME_MAX_LENGTH}, code="max_length"
+        )
+    if contains_cpr(text):
+        raise ValidationError(CPR_REFUSED, code="cpr")
+    return text
+
+
+def _set_name(user, name: str) -> None:
+    """Staff see relatives by name: "Karen Marie Jensen" is stored as first name(s) and
+    surname, so Django's get_full_name() (used by every staff screen) gives it back whole."""
+    first, _sep, last = name.rpartition(" ")
+    first, last = (first, last) if first else (last, "")
+    user.first_name, user.last_name = first[:150], last[:150]
+    user.save(update_fields=["first_name", "last_name"])
+
+
 # --- Workflows --------------------------------------------------------------------------
 
 
@@ -119,13 +145,17 @@ def _locked(membership: Membership) -> Membership:
     )
 
 
-def request_connection(user, botilbud: BotilbudPage, relation: str) -> Membership:
+def request_connection(user, botilbud: BotilbudPage, relation: str, name: str = "") -> Membership:
     """Ask to be connected to ``botilbud``; the home's staff are told by mail. A relative
-    with a pending or approved connection there gets AlreadyConnected."""
+    with a pending or approved connection there gets AlreadyConnected. A ``name`` given
+    becomes the relative's name, which staff see beside the stated relation."""
     if not is_relative(user):
         raise NotARelative
     relation = clean_relation(relation)
+    name = clean_name(name)
     with transaction.atomic():
+        if name and name != user.get_full_name():
+            _set_name(user, name)
         existing = Membership.objects.filter(
             relative=user, botilbud=botilbud, status__in=Membership.ACTIVE
         ).first()

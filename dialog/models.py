@@ -91,6 +91,11 @@ class HomeDialogSettings(models.Model):
     other_response_days = models.PositiveSmallIntegerField(
         _("svarfrist for andre henvendelser (arbejdsdage)"), default=5
     )
+    # Whom relatives reach outside the dialog (shown on the home's dialog page).
+    contact_name = models.CharField(_("kontaktperson for pårørende"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("telefon for pårørende"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("e-mail for pårørende"), max_length=254, blank=True)
+    contact_hours = models.CharField(_("hvornår man kan ringe"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("dialogindstillinger")

@@ -116,6 +116,48 @@ def response_stats(
     )
 
 
+@dataclass
+class MonthlyTimes:
+    month: dt.date  # the first day of the month, in Copenhagen time
+    answered: int
+    median: dt.timedelta | None
+
+
+def monthly_response_times(
+    home_ids: Iterable[int] | None, *, months: int = 12, now: dt.datetime | None = None
+) -> list[MonthlyTimes]:
+    """Median time to first staff answer per calendar month (Copenhagen time) for the last
+    ``months`` months, the current one included, oldest first; months without answered
+    threads have no median. One query whatever the number of threads."""
+    now = timezone.localtime(now or timezone.now())
+    first = now.date().replace(day=1)
+    for _step in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    rows = (
+        _scoped(home_ids)
+        .filter(started_by_staff=False, created_at__gte=since, first_staff_reply_at__isnull=False)
+        .values_list("created_at", "first_staff_reply_at")
+    )
+    by_month: dict[dt.date, list[dt.timedelta]] = {}
+    for created, replied in rows:
+        month = timezone.localtime(created).date().replace(day=1)
+        by_month.setdefault(month, []).append(max(replied - created, dt.timedelta(0)))
+    result = []
+    month = first
+    for _step in range(months):
+        durations = sorted(by_month.get(month, []))
+        result.append(
+            MonthlyTimes(
+                month=month,
+                answered=len(durations),
+                median=statistics.median(durations) if durations else None,
+            )
+        )
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return result
+
+
 # --- Escalation ---------------------------------------------------------------------------
 
 

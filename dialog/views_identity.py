@@ -88,6 +88,15 @@ class ConnectForm(forms.Form):
         },
     )
 
+    name = forms.CharField(
+        label=gettext_lazy("Dit navn"),
+        help_text=gettext_lazy("Personalet ser dit navn sammen med, hvordan du er knyttet."),
+        required=False,
+        max_length=membership.NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "form-input", "autocomplete": "name"}),
+        error_messages={"max_length": gettext_lazy("Skriv højst 150 tegn.")},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["botilbud"].queryset = (
@@ -96,6 +105,9 @@ class ConnectForm(forms.Form):
 
     def clean_relation(self) -> str:
         return membership.clean_relation(self.cleaned_data["relation"])
+
+    def clean_name(self) -> str:
+        return membership.clean_name(self.cleaned_data["name"])
 
 
 # --- Sign in and out --------------------------------------------------------------------
@@ -197,7 +209,11 @@ def _my_page(request, form, status: int = 200):
 @require_http_methods(["GET", "POST"])
 def my_page(request):
     if request.method == "GET":
-        form = ConnectForm(prefix="connect") if is_relative(request.user) else None
+        form = (
+            ConnectForm(prefix="connect", initial={"name": request.user.get_full_name()})
+            if is_relative(request.user)
+            else None
+        )
         return _my_page(request, form)
     if not is_relative(request.user):
         return _my_page(request, None, status=403)
@@ -208,7 +224,9 @@ def my_page(request):
         return _my_page(request, form, status=400)
     botilbud = form.cleaned_data["botilbud"]
     try:
-        membership.request_connection(request.user, botilbud, form.cleaned_data["relation"])
+        membership.request_connection(
+            request.user, botilbud, form.cleaned_data["relation"], form.cleaned_data["name"]
+        )
     except ValidationError as error:
         form.add_error("relation", error)
         return _my_page(request, form, status=400)

@@ -29,7 +29,7 @@ from . import posting
 from .attachments import INLINE_TYPES, MAX_FILES, MAX_SIZE
 from .forms import NewThreadForm, ReplyForm, ReportForm
 from .identity import sign_in_required
-from .models import Attachment, Message, Report, Thread
+from .models import Attachment, HomeDialogSettings, Message, Report, Thread
 from .sanitise import render_body
 
 # Posts (new threads, replies and reports) per person per hour.
@@ -161,6 +161,7 @@ def home_threads(request, home_pk: int):
         "threads": posting.visible_threads_for(user, botilbud.pk),
         "form": form,
         "is_staff": staff,
+        "contact": HomeDialogSettings.objects.filter(botilbud=botilbud).first(),
     }
     return _private(
         TemplateResponse(request, "dialog/threads/home_threads.html", context, status=status)

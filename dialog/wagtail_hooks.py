@@ -3,5 +3,6 @@
 from . import (
     admin_membership,  # noqa: F401
     admin_moderation,  # noqa: F401
+    admin_settings,  # noqa: F401
     admin_timeliness,  # noqa: F401
 )

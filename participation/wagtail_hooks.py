@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.http import HttpResponseForbidden
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -27,7 +29,8 @@ from access.reads import record_list_read, record_read
 from access.rules import staff_home_ids
 from home.models import EventPage, HomeStaffAccess
 
-from . import services
+from . import admin_attendance, services  # noqa: F401 (admin_attendance registers its hooks)
+from .admin_exports import DanishExportMixin
 from .models import ActivityProposal, EventSignup, VolunteerSignup
 
 
@@ -64,7 +67,7 @@ class HomeScopedPolicy(ModelPermissionPolicy):
         return queryset.filter(**{f"{self.home_path}__in": homes})
 
 
-class ScopedIndexView(IndexView):
+class ScopedIndexView(DanishExportMixin, IndexView):
     def get(self, request, *args, **kwargs):
         # Opening a list of people's sign-ups is a read of their data (access.reads).
         record_list_read(
@@ -142,8 +145,22 @@ class EventSignupFilterSet(WagtailFilterSet):
         fields = ["status", "event"]
 
 
+class EventSignupIndexView(ScopedIndexView):
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                gettext_lazy("Deltagerlister"),
+                url=reverse("participation_attendance"),
+                icon_name="list-ul",
+            ),
+        ]
+
+
 class EventSignupViewSet(ScopedViewSet):
     model = EventSignup
+    index_view_class = EventSignupIndexView
     name = "participation_signups"
     url_prefix = "deltagelse/tilmeldinger"
     icon = "form"

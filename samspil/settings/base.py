@@ -268,6 +268,14 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("da", "Dansk"), ("en", "English")]
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+# Danish dates the Danish way ("1. dec. 2026"): samspil/formats/da/formats.py overrides the
+# abbreviated-month formats that Django's "M" renders English-style ("Dec").
+FORMAT_MODULE_PATH = ["samspil.formats"]
+# The admin phones nobody: no Gravatar (a hash of each staff address sent abroad), no version
+# check against releases.wagtail.org, no "what's new" banner pointing at wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "txt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

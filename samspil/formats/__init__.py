@@ -1,0 +1,1 @@
+"""Samspil's own locale formats (FORMAT_MODULE_PATH), on top of Django's."""
