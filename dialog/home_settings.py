@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from access.rules import home_staff_users
 from home.models import BotilbudPage, HomeStaffAccess
-from home.services import ensure_home_staff_access, home_staff_users
+from home.services import ensure_home_staff_access
 
 from .models import HomeDialogSettings
 

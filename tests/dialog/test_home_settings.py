@@ -8,11 +8,12 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from access.rules import home_staff_users
 from dialog import home_settings, posting
 from dialog.models import HomeDialogSettings, Thread
 from dialog.timeliness import response_days
 from dialog.workdays import add_working_days
-from home.services import ensure_home_staff_access, home_staff_users
+from home.services import ensure_home_staff_access
 from tests.conftest import make_home
 
 from .conftest import make_relative
