@@ -10,6 +10,8 @@ class AccessConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
+        from . import compat
         from .ids import IdConverter
 
         register_converter(IdConverter, "id")
+        compat.apply()

@@ -353,3 +353,10 @@ def test_the_leader_sees_the_reads_at_their_home_only(client, tree, staff_a, sta
     response = client.get(url)
     assert response.status_code == 200
     assert "Om Jens" in response.content.decode()
+
+
+def test_external_link_chooser_without_url_is_a_form_error(client, tree, staff_b):
+    client.force_login(staff_b)
+    response = client.post("/admin/choose-external-link/", {})
+    assert response.status_code == 200
+    assert "url" in json.loads(response.content)["html"].lower()
