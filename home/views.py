@@ -1,11 +1,14 @@
-"""Views outside the page tree: site search."""
+"""Views outside the page tree: site search, the page overview and robots.txt."""
 
 import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from wagtail.models import Page
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from wagtail.models import Page, Site
 
 from .models import EventPage, NewsPage
 from .models.base import page_number
@@ -48,3 +51,35 @@ def search(request):
         "search/search.html",
         {"search_query": shown, "page_obj": page_obj, "querystring": urlencode({"q": shown})},
     )
+
+
+# The overview lists the page tree this deep: the front page, homes and sections, their news,
+# events and calls. Deeper pages are reached from the pages listed.
+OVERVIEW_MAX_DEPTH = 4
+
+
+def site_overview(request):
+    """Every public page as a readable list (the sitemap's content, for people)."""
+    pages = (
+        searchable_pages(request.user)
+        .filter(depth__gte=2, depth__lte=OVERVIEW_MAX_DEPTH)
+        .only("title", "url_path", "path", "depth")
+        .order_by("path")
+    )
+    entries = [{"page": page, "level": page.depth - 2} for page in pages]
+    return TemplateResponse(request, "home/site_overview.html", {"entries": entries})
+
+
+@require_GET
+def robots_txt(request):
+    site = Site.find_for_request(request)
+    root = site.root_url if site is not None else request.build_absolute_uri("/").rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /dialog/",
+        "Disallow: /soeg/",
+        f"Sitemap: {root}{reverse('sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
