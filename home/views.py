@@ -8,10 +8,11 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
-from .models import EventPage, NewsPage
 from .models.base import page_number
+from .navigation import site_structure
+from .search import search_site, searchable_pages
 
 SEARCH_PAGE_SIZE = 10
 # Longer queries add nothing for a reader and only cost the database work.
@@ -29,27 +30,21 @@ def clean_search_query(raw: str) -> tuple[str, str]:
     return shown, words
 
 
-def searchable_pages(user):
-    """Live, public pages, less the relatives-only news and events ``user`` may not see.
-
-    A connected relative (or the home's staff) finds their own home's relatives-only pages,
-    as in every listing; everyone else never does. Search runs over all page types at once,
-    so the hidden ones are left out by id, as subqueries in the search's own statement.
-    """
-    pages = Page.objects.live().public()
-    for model in (NewsPage, EventPage):
-        pages = pages.exclude(pk__in=model.objects.hidden_from(user).values("pk"))
-    return pages
-
-
 def search(request):
     shown, words = clean_search_query(request.GET.get("q", ""))
-    results = searchable_pages(request.user).search(words) if words else Page.objects.none()
-    page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
+    structure = site_structure(request)
+    hits = search_site(words, request.user, structure.directory)
+    page_obj = Paginator(hits, SEARCH_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     return TemplateResponse(
         request,
         "search/search.html",
-        {"search_query": shown, "page_obj": page_obj, "querystring": urlencode({"q": shown})},
+        {
+            "search_query": shown,
+            "page_obj": page_obj,
+            "querystring": urlencode({"q": shown}),
+            "calendar": structure.calendar,
+            "directory": structure.directory,
+        },
     )
 
 
