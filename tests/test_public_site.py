@@ -186,3 +186,31 @@ def test_search_keeps_relatives_only_pages_from_the_public(client, tree):
     make_news(tree.home_a, "Sansedag for familien", relatives_only=True)
     soup = parse(client.get("/soeg/", {"q": "sansedag"}))
     assert not soup.select(".search-result")
+
+
+# --- One address for the site ---------------------------------------------------------------
+
+
+def test_mail_links_follow_the_default_site_when_base_url_is_not_set(tree, settings):
+    """`manage.py send_digests` run by hand (no BASE_URL in its environment) writes links for
+    the address the site is served on: the default Wagtail site, as seed_demo set it."""
+    from newsletters.digests import preview_digest
+    from outbox.links import absolute
+
+    settings.BASE_URL_FROM_ENV = False
+    Site.objects.filter(is_default_site=True).update(hostname="127.0.0.1", port=8001)
+    site = Site.objects.get(is_default_site=True)
+    site.save()  # the admin's save clears the remembered address
+    assert absolute("/nyhedsbrev/") == "http://127.0.0.1:8001/nyhedsbrev/"
+    make_event(tree.home_a, "Koncert").save_revision().publish()
+    preview = preview_digest(tree.home_a)
+    assert "http://127.0.0.1:8001/nyhedsbrev/afmeld/" in preview.text
+    assert ":8000" not in preview.text + preview.html
+
+
+def test_mail_links_use_base_url_when_the_environment_sets_it(tree, settings):
+    from outbox.links import absolute
+
+    settings.BASE_URL_FROM_ENV = True
+    settings.BASE_URL = "https://samspil.toender.dk"
+    assert absolute("/dialog/") == "https://samspil.toender.dk/dialog/"

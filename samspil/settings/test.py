@@ -11,5 +11,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "test-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests pin the mail links' address; tests of the Site fallback switch this off.
+BASE_URL_FROM_ENV = True
 ANYMAIL = {"WEBHOOK_SECRET": "anymail-test:webhook-secret"}
 NEWSLETTERS = {**NEWSLETTERS, "UNSUBSCRIBE_MAILTO": "afmeld@samspil.example"}
