@@ -214,3 +214,10 @@ def test_mail_links_use_base_url_when_the_environment_sets_it(tree, settings):
     settings.BASE_URL_FROM_ENV = True
     settings.BASE_URL = "https://samspil.toender.dk"
     assert absolute("/dialog/") == "https://samspil.toender.dk/dialog/"
+
+
+def test_home_page_invites_its_relatives_to_the_dialog(client, tree):
+    soup = parse(client.get(tree.home_a.url))
+    invite = soup.select_one(".home-dialog-invite a")
+    assert invite.get_text(strip=True) == "Log ind som pårørende"
+    assert invite["href"] == f"/dialog/log-ind/?next=%2Fdialog%2F{tree.home_a.pk}%2F"
