@@ -47,7 +47,8 @@ def test_signed_in_relative_sees_min_side_and_sign_out_on_every_page(client, tre
         soup = parse(client.get(url))
         header = soup.select_one(".portal-info")
         assert header.select_one("a.header-my-page")["href"] == "/dialog/"
-        assert "ane@example.dk" in header.get_text()
+        assert "Du er logget ind" in header.get_text()
+        assert "ane@example.dk" not in header.get_text()  # never the address on a page
         assert not header.select(".header-sign-in")
 
 
@@ -221,3 +222,11 @@ def test_home_page_invites_its_relatives_to_the_dialog(client, tree):
     invite = soup.select_one(".home-dialog-invite a")
     assert invite.get_text(strip=True) == "Log ind som pårørende"
     assert invite["href"] == f"/dialog/log-ind/?next=%2Fdialog%2F{tree.home_a.pk}%2F"
+
+
+def test_event_shows_when_and_where_before_the_sign_up_form(client, tree):
+    """On a phone the page is one column in document order: the facts must come first."""
+    event = make_event(tree.home_a, "Bankospil", signup_enabled=True, capacity=20)
+    body = client.get(event.url).content.decode()
+    assert "signup-box" in body
+    assert body.index('class="event-facts"') < body.index("signup-box")

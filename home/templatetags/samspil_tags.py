@@ -75,9 +75,8 @@ def site_header(context):
         "menu": menu,
         "municipality": municipality(request),
         "signed_in": signed_in,
-        "signed_in_name": (user.get_full_name() or user.email or user.get_username())
-        if signed_in
-        else "",
+        # The name only: an e-mail address is never shown on a page (a shared screen).
+        "signed_in_name": user.get_full_name() if signed_in else "",
         "sign_in_url": sign_in_url(request),
         "search_query": context.get("search_query", ""),
     }
