@@ -89,7 +89,7 @@ def membership_action(request, pk: int, action: str):
     if item.status == before:
         messages.warning(
             request,
-            _("Intet er ændret: tilknytningen for %(who)s har allerede status “%(status)s”.")
+            _("Intet er ændret: tilknytningen for %(who)s har allerede status »%(status)s«.")
             % {"who": who, "status": item.get_status_display()},
         )
     elif item.status == Status.APPROVED:

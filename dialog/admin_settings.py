@@ -355,7 +355,7 @@ def register_admin_urls():
     return [
         path("dialog/indstillinger/", SettingsIndexView.as_view(), name="dialog_settings"),
         path(
-            "dialog/indstillinger/<int:home_id>/",
+            "dialog/indstillinger/<id:home_id>/",
             HomeSettingsView.as_view(),
             name="dialog_home_settings",
         ),

@@ -52,7 +52,7 @@ class CheckedFile:
 
 def _refuse(name: str, reason: str) -> ValidationError:
     return ValidationError(
-        _("Filen “%(name)s” kan ikke vedhæftes: %(reason)s") % {"name": name, "reason": reason},
+        _("Filen »%(name)s« kan ikke vedhæftes: %(reason)s") % {"name": name, "reason": reason},
         code="attachment",
     )
 
@@ -106,7 +106,7 @@ def check_file(upload: UploadedFile) -> CheckedFile:
     upload.seek(0)
     found = _sniff(upload.read(16))
     if found is None:
-        raise _refuse(name, _("vi tager kun imod billeder (PNG, JPEG, GIF, WebP) og PDF-filer."))
+        raise _refuse(name, _("vi tager kun imod billeder (fx fotos) og PDF-filer."))
     image_format, content_type, extension = found
     if image_format is None:
         if b"%%EOF" not in _read_tail(upload, size):

@@ -58,7 +58,7 @@ def seed_demo_dialog() -> int:
         thread=concern,
         author=leader,
         author_is_staff=True,
-        body="Tak fordi du skriver. Nattevagten har set det samme, og vi tager det op med "
+        body="Tak, fordi du skriver. Nattevagten har set det samme, og vi tager det op med "
         "lægen på torsdag. Jeg ringer til dig bagefter.",
     )
     suggestion = Thread.objects.create(

@@ -100,8 +100,8 @@ def _attachments_field():
         label=_("Vedhæft filer (valgfrit)"),
         required=False,
         help_text=_(
-            "Billeder (PNG, JPEG, GIF, WebP) eller PDF, højst 5 MB pr. fil og højst "
-            "%(max)s filer. Kun i private henvendelser."
+            "Billeder (fx fotos fra din telefon) eller PDF-filer, højst 5 MB pr. fil og "
+            "højst %(max)s filer. Kun i private henvendelser."
         )
         % {"max": MAX_FILES},
         widget=MultipleFileInput(

@@ -6,7 +6,7 @@ from . import feeds
 
 app_name = "feeds"
 
-news_feed = feeds.NewsFeed()
+news_feed = feeds.cached_rss(feeds.NewsFeed())
 
 urlpatterns = [
     path("kalender.ics", feeds.calendar_ics, name="calendar_ics"),

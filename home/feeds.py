@@ -10,6 +10,7 @@ built from ``url_path`` and the site root paths Wagtail keeps per request.
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -258,6 +259,44 @@ def cached_ics(request: HttpRequest, scope: str, build) -> HttpResponse:
     return response
 
 
+def news_fingerprint() -> str:
+    """Changes whenever a news feed can have changed (as ``calendar_fingerprint``)."""
+    news = NewsPage.objects.aggregate(
+        live=Count("pk", filter=Q(live=True)),
+        last=Max("pk"),
+        published=Max("last_published_at"),
+        revised=Max("latest_revision_created_at"),
+    )
+    restrictions = sorted(restriction.pk for restriction in restrictions_in_request() or [])
+    hour = timezone.now().strftime("%Y%m%d%H")
+    parts = [*news.values(), restrictions, hour, translation.get_language()]
+    return short_hash(repr(parts)) + short_hash(repr(parts[::-1]))
+
+
+def cached_rss(view):
+    """A news feed with an ETag, built once per change, like the calendar feeds."""
+
+    def cached(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+        fingerprint = news_fingerprint()
+        etag = f'"{fingerprint}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponseNotModified()
+        else:
+            scope = slug or "all"
+            key = f"samspil:rss:{scope}:{short_hash(request.get_host())}:{fingerprint}"
+            stored = cache.get(key)
+            if stored is None:
+                built = view(request, slug=slug) if slug else view(request)
+                stored = (built.content, built["Content-Type"])
+                cache.set(key, stored, FEED_CACHE_SECONDS)
+            response = HttpResponse(stored[0], content_type=stored[1])
+        response["ETag"] = etag
+        response["Cache-Control"] = "public, max-age=900"
+        return response
+
+    return cached
+
+
 def live_home(slug: str) -> BotilbudPage:
     # Homes are children of the one front page, so their slugs are unique.
     home = BotilbudPage.objects.live().public().filter(slug=slug).order_by("path").first()
@@ -398,9 +437,11 @@ class NewsFeed(Feed):
                 items.append(item)
         return items
 
-    # Feed readers show RSS titles and descriptions as HTML (Django escapes titles, #6533).
+    # An RSS title is plain text: the XML writer escapes it once ("Kaffe &amp; kage" in the
+    # file, "Kaffe & kage" in the reader). The description is HTML, so the plain intro is
+    # made into HTML text first.
     def item_title(self, item: NewsPage) -> str:
-        return escape(item.title)
+        return item.title
 
     def item_description(self, item: NewsPage) -> str:
         return escape(item.intro)
@@ -474,14 +515,59 @@ def organisation_data(name: str, url: str = "") -> dict:
     return data
 
 
+# "6760 Ribe": a Danish postcode and the town after it.
+POSTCODE_TOWN = re.compile(r"^(?:DK-?)?(\d{4})\s+(\S.*)$")
+
+
+def postal_address(street: str, postcode: str, town: str) -> dict:
+    address = {"@type": "PostalAddress", "addressCountry": "DK"}
+    if street:
+        address["streetAddress"] = street
+    if postcode:
+        address["postalCode"] = postcode
+    if town:
+        address["addressLocality"] = town
+    return address
+
+
+def parse_location(text: str) -> tuple[str, dict | None]:
+    """A calendar's one-line place, "Ribe Domkirke, Torvet 15, 6760 Ribe", as the place's
+    name and a schema.org PostalAddress; (the text, None) when it names no postcode."""
+    parts = [part.strip() for part in (text or "").split(",") if part.strip()]
+    for index in range(len(parts) - 1, -1, -1):
+        match = POSTCODE_TOWN.match(parts[index])
+        if match is None:
+            continue
+        before = parts[:index]
+        street = before.pop() if before else ""
+        name = ", ".join(before) or street or text.strip()
+        return name, postal_address(street, match[1], match[2])
+    return (text or "").strip(), None
+
+
+def event_place(event: EventPage) -> dict:
+    """The schema.org Place: the event's own address, else an address inside its place
+    line (imported events), else its home's address when it is held at the home."""
+    name, address = parse_location(event.location)
+    if event.address:
+        _name, parsed = parse_location(event.address)
+        address = parsed or event.address
+    elif address is None and event.botilbud_id and not event.organiser_id:
+        home = event.botilbud
+        if home.street_address or home.city:
+            address = postal_address(home.street_address, home.postal_code, home.city)
+    place = {"@type": "Place", "name": name}
+    if address:
+        place["address"] = address
+    return place
+
+
 def event_structured_data(event: EventPage, request: HttpRequest, image_url: str = "") -> dict:
     """schema.org Event, as search engines read it for event listings."""
     start, end = event_times(event)
     if event.all_day:
         end = end - dt.timedelta(days=1)  # schema.org end dates are inclusive
-    place = {"@type": "Place", "name": event.location}
-    if event.address:
-        place["address"] = event.address
+    place = event_place(event)
     data = {
         "@context": "https://schema.org",
         "@type": "Event",

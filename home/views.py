@@ -1,14 +1,18 @@
-"""Views outside the page tree: site search."""
+"""Views outside the page tree: site search, the page overview and robots.txt."""
 
 import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from wagtail.models import Page
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from wagtail.models import Site
 
-from .models import EventPage, NewsPage
 from .models.base import page_number
+from .navigation import site_structure
+from .search import search_site, searchable_pages
 
 SEARCH_PAGE_SIZE = 10
 # Longer queries add nothing for a reader and only cost the database work.
@@ -26,25 +30,51 @@ def clean_search_query(raw: str) -> tuple[str, str]:
     return shown, words
 
 
-def searchable_pages(user):
-    """Live, public pages, less the relatives-only news and events ``user`` may not see.
-
-    A connected relative (or the home's staff) finds their own home's relatives-only pages,
-    as in every listing; everyone else never does. Search runs over all page types at once,
-    so the hidden ones are left out by id, as subqueries in the search's own statement.
-    """
-    pages = Page.objects.live().public()
-    for model in (NewsPage, EventPage):
-        pages = pages.exclude(pk__in=model.objects.hidden_from(user).values("pk"))
-    return pages
-
-
 def search(request):
     shown, words = clean_search_query(request.GET.get("q", ""))
-    results = searchable_pages(request.user).search(words) if words else Page.objects.none()
-    page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
+    structure = site_structure(request)
+    hits = search_site(words, request.user, structure.directory)
+    page_obj = Paginator(hits, SEARCH_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     return TemplateResponse(
         request,
         "search/search.html",
-        {"search_query": shown, "page_obj": page_obj, "querystring": urlencode({"q": shown})},
+        {
+            "search_query": shown,
+            "page_obj": page_obj,
+            "querystring": urlencode({"q": shown}),
+            "calendar": structure.calendar,
+            "directory": structure.directory,
+        },
     )
+
+
+# The overview lists the page tree this deep: the front page, homes and sections, their news,
+# events and calls. Deeper pages are reached from the pages listed.
+OVERVIEW_MAX_DEPTH = 4
+
+
+def site_overview(request):
+    """Every public page as a readable list (the sitemap's content, for people)."""
+    pages = (
+        searchable_pages(request.user)
+        .filter(depth__gte=2, depth__lte=OVERVIEW_MAX_DEPTH)
+        .only("title", "url_path", "path", "depth")
+        .order_by("path")
+    )
+    entries = [{"page": page, "level": page.depth - 2} for page in pages]
+    return TemplateResponse(request, "home/site_overview.html", {"entries": entries})
+
+
+@require_GET
+def robots_txt(request):
+    site = Site.find_for_request(request)
+    root = site.root_url if site is not None else request.build_absolute_uri("/").rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /dialog/",
+        "Disallow: /soeg/",
+        f"Sitemap: {root}{reverse('sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.models import Site
 
 from home.models import BotilbudPage, EventPage, NewsPage, VolunteerCallPage
 from home.models.base import with_image
+from home.models.site_settings import municipality_for_site
 from home.templatetags.samspil_tags import event_when
 
 from . import links, tokens
@@ -72,6 +74,8 @@ class EventItem:
     organiser: str
     external_url: str
     published_at: dt.datetime
+    # The call to action: "Læs mere og tilmeld dig" only where one can sign up.
+    signup: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,7 @@ class ContentCache:
                 "all_day",
                 "location",
                 "external_url",
+                "signup_enabled",
                 "botilbud_id",
                 "first_published_at",
                 "organiser__name",
@@ -228,6 +233,7 @@ class ContentCache:
                     organiser=page.organiser.name if page.organiser else "",
                     external_url=page.external_url,
                     published_at=page.first_published_at,
+                    signup=page.signup_enabled,
                 )
             )
 
@@ -365,6 +371,14 @@ class DigestRenderer:
         self.page_text = get_template("newsletters/email/digest.txt")
         self._sections: dict[tuple, tuple[str, str]] = {}
         self._pages: dict[tuple, SharedDigest] = {}
+        self._sender: dict | None = None
+
+    @property
+    def sender(self) -> dict:
+        """The municipality that sends the digest, and how to reach it (the site setting)."""
+        if self._sender is None:
+            self._sender = municipality_for_site(Site.objects.filter(is_default_site=True).first())
+        return self._sender
 
     def _section(self, section: Section) -> tuple[str, str]:
         rendered = self._sections.get(section.key)
@@ -388,6 +402,7 @@ class DigestRenderer:
                 "manage_url": MANAGE_SLOT,
                 "unsubscribe_url": UNSUBSCRIBE_SLOT,
                 "frequency": Frequency(recipient.frequency).label.lower(),
+                "sender": self.sender,
             }
             text = self.page_text.render(context)
             html = compact_html(self.page_html.render(context))

@@ -157,12 +157,12 @@ def register_attendance_urls():
             name="participation_attendance",
         ),
         path(
-            "deltagelse/deltagerlister/<int:event_id>/",
+            "deltagelse/deltagerlister/<id:event_id>/",
             attendance_list,
             name="participation_attendance_list",
         ),
         path(
-            "deltagelse/deltagerlister/<int:event_id>/pdf/",
+            "deltagelse/deltagerlister/<id:event_id>/pdf/",
             attendance_pdf,
             name="participation_attendance_pdf",
         ),

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -14,6 +16,12 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("soeg/", home_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("oversigt/", home_views.site_overview, name="site_overview"),
+    path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("img/favicon-32.png"), permanent=True),
+    ),
     path("nyhedsbrev/", include("newsletters.urls")),
     path("feeds/", include("home.feed_urls", namespace="feeds")),
     path("", include("participation.urls")),
@@ -23,8 +31,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.conf.urls.static import static as serve_static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += serve_static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

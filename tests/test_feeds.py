@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -354,9 +355,32 @@ def test_hostile_news_title_is_escaped_in_the_feed(client, tree):
 
     assert b"<script>" not in response.content
     [item] = rss_items(response)
-    # Readers treat RSS titles and descriptions as HTML: the text arrives escaped once.
-    assert item.findtext("title") == "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    # The title is plain text, escaped once by the XML (a reader shows exactly the title);
+    # the description is HTML, so the plain intro arrives as HTML text.
+    assert item.findtext("title") == HOSTILE
     assert item.findtext("description").startswith("&lt;/script&gt;")
+
+
+@pytest.mark.parametrize("title", ["Kaffe & kage", "Børn < 12 år > voksne", "»Sang« & 'vin'"])
+def test_rss_titles_are_escaped_once(client, tree, title):
+    make_news(tree.home_a, title)
+    response = client.get(reverse("feeds:news_rss"))
+    [item] = rss_items(response)
+    assert item.findtext("title") == title
+    assert f"<title>{xml_escape(title)}</title>".encode() in response.content
+
+
+def test_rss_answers_304_to_its_etag_until_the_news_change(client, tree):
+    make_news(tree.home_a, "Sommerfest")
+    url = reverse("feeds:news_rss")
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag and first.status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    make_news(tree.home_a, "Høstfest")
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert "Høstfest" in [item.findtext("title") for item in rss_items(changed)]
 
 
 # --- Pages: links, JSON-LD, Open Graph -----------------------------------------------
@@ -453,7 +477,13 @@ def test_event_json_ld(client, tree, events):
 
 def test_home_event_json_ld_names_home_and_address(client, tree, events):
     data = json_ld(client.get(events["home"].url))
-    assert data["location"]["address"] == "Skolegade 1, 6270 Tønder"
+    assert data["location"]["address"] == {
+        "@type": "PostalAddress",
+        "addressCountry": "DK",
+        "streetAddress": "Skolegade 1",
+        "postalCode": "6270",
+        "addressLocality": "Tønder",
+    }
     assert data["organizer"] == {
         "@type": "Organization",
         "name": "Solgården",
@@ -585,3 +615,46 @@ def test_admin_preview_of_a_new_event_and_news_item_renders(client, tree):
         response = client.get(url)
         assert response.status_code == 200, model
         assert json_ld(response)["description"] == data["intro"]
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "street", "postcode", "town"),
+    [
+        ("Ribe Domkirke, Torvet 15, 6760 Ribe", "Ribe Domkirke", "Torvet 15", "6760", "Ribe"),
+        ("Torvet 15, 6760 Ribe", "Torvet 15", "Torvet 15", "6760", "Ribe"),
+        (
+            "Kulturhus, Sal 2, Østergade 3, 6270 Tønder",
+            "Kulturhus, Sal 2",
+            "Østergade 3",
+            "6270",
+            "Tønder",
+        ),
+    ],
+)
+def test_imported_location_lines_become_place_and_postal_address(
+    line, name, street, postcode, town
+):
+    from home.feeds import parse_location
+
+    parsed_name, address = parse_location(line)
+    assert parsed_name == name
+    assert address["streetAddress"] == street
+    assert (address["postalCode"], address["addressLocality"]) == (postcode, town)
+
+
+def test_location_without_postcode_stays_a_name(client, tree):
+    from home.feeds import parse_location
+
+    assert parse_location("Fælleshuset") == ("Fælleshuset", None)
+
+
+def test_imported_event_json_ld_has_a_postal_address(client, tree):
+    event = make_event(
+        tree.calendar,
+        "Koncert i domkirken",
+        location="Ribe Domkirke, Torvet 15, 6760 Ribe",
+        organiser=tree.organisation,
+    )
+    data = json_ld(client.get(event.url))
+    assert data["location"]["name"] == "Ribe Domkirke"
+    assert data["location"]["address"]["postalCode"] == "6760"

@@ -5,6 +5,7 @@ search never do (issue 4, part 7)."""
 import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
@@ -112,10 +113,28 @@ def test_listings_leave_them_out_for_everyone_but_the_homes_relatives(
     assert "Koncert" in page_text(client, tree.calendar.url)
 
 
+def test_signed_out_visitor_is_offered_the_sign_in_without_the_title(client, tree, content):
+    """Signed out, the page says it is for the home's relatives and links to the sign-in,
+    which brings the visitor back; its title and text stay hidden, and nothing keeps it."""
+    for page in (content.news, content.event):
+        response = client.get(page.url)
+        assert response.status_code == 403
+        body = response.content.decode()
+        assert page.title not in body
+        assert "Kun for pårørende og netværk" in body
+        assert "no-store" in response["Cache-Control"]
+        soup = BeautifulSoup(body, "html.parser")
+        link = soup.select_one("main a.relatives-only__sign-in")["href"]
+        assert link == f"{reverse('dialog:sign_in')}?{urlencode({'next': page.url})}"
+        assert not soup.select('link[rel="canonical"]')
+    # The link's "next" is honoured: once signed in as the home's relative, the page shows.
+    client.force_login(make_relative("ane@example.dk", tree.home_a))
+    assert client.get(content.news.url).status_code == 200
+
+
 @pytest.mark.parametrize(
     "status",
     [
-        None,  # anonymous
         "other home",
         Membership.Status.PENDING,
         Membership.Status.DECLINED,
@@ -125,7 +144,7 @@ def test_listings_leave_them_out_for_everyone_but_the_homes_relatives(
 def test_direct_address_is_404_not_403(client, tree, content, status):
     if status == "other home":
         client.force_login(make_relative("bo@example.dk", tree.home_b))
-    elif status is not None:
+    else:
         client.force_login(make_relative("bo@example.dk", tree.home_a, status))
     for page in (content.news, content.event):
         response = client.get(page.url)
@@ -342,7 +361,7 @@ def test_a_draft_marking_changes_nothing_until_published(client, tree):
     assert client.get(news.url).status_code == 200
     assert "Udflugt til stranden" in page_text(client, reverse("feeds:news_rss"))
     NewsPage.objects.get(pk=news.pk).get_latest_revision().publish()
-    assert client.get(news.url).status_code == 404
+    assert client.get(news.url).status_code == 403  # signed out: offered the sign-in
     assert "Udflugt til stranden" not in page_text(client, reverse("feeds:news_rss"))
 
 

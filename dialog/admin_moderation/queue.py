@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
@@ -101,9 +101,11 @@ def message_action(request, pk: int, action: str):
             buttons = [messages.button(url, _("Åbn den private tråd"))]
         else:
             count = moderation.resolve_reports(message, request.user)
-            done = _("Beskeden bliver stående; %(count)s anmeldelse(r) er lukket.") % {
-                "count": count
-            }
+            done = ngettext(
+                "Beskeden bliver stående; %(count)s anmeldelse er lukket.",
+                "Beskeden bliver stående; %(count)s anmeldelser er lukket.",
+                count,
+            ) % {"count": count}
     except PermissionDenied:
         return forbidden()
     except moderation.ModerationRefused as refusal:

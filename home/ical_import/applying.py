@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Page, PageLogEntry
 
 from participation.models import EventSignup
@@ -106,7 +107,8 @@ def _joined(messages: list[str]) -> str:
         more = len(messages) - MAX_MESSAGES
         messages = [
             *messages[:MAX_MESSAGES],
-            _("… og %(count)d beskeder mere.") % {"count": more},
+            ngettext("… og %(count)d besked mere.", "… og %(count)d beskeder mere.", more)
+            % {"count": more},
         ]
     return "\n".join(messages)
 

@@ -1,12 +1,15 @@
 """Pieces shared by the page types: the derived link to the owning home, and image prefetching."""
 
 from contextvars import ContextVar
+from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
-from django.utils.cache import patch_cache_control
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import PageManager, PageViewRestriction
@@ -162,17 +165,33 @@ class LeanPage(RequestScopedRestrictions, LeanChildRouting):
         return private_when_signed_in(request, super().serve(request, *args, **kwargs))
 
 
+def relatives_only_sign_in(request):
+    """What a signed-out visitor sees of a relatives-only page: that it is for the home's
+    relatives, and the way to sign in and come back, but not its title or anything in it."""
+    sign_in = f"{reverse('dialog:sign_in')}?{urlencode({'next': request.path})}"
+    response = TemplateResponse(
+        request, "home/relatives_only.html", {"sign_in_url": sign_in}, status=403
+    )
+    # Never kept by a browser or proxy: the same address shows the page once signed in.
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 class RelativesOnlyContent:
     """A page its home can mark for its connected relatives only (``relatives_only``).
 
-    To anyone else it does not exist: 404, not 403, so that its address reveals nothing,
-    and it is left out of the sitemap. Wagtail's preview renders without ``serve()`` and is
-    not affected. Served to a member it is marked private (see ``LeanPage.serve``: only
-    signed-in people get this far).
+    A signed-out visitor is told it is for relatives and offered the sign-in (403, no title);
+    to anyone else signed in it does not exist: 404, so that its address reveals nothing to
+    those who cannot get in by signing in. It is left out of the sitemap. Wagtail's preview
+    renders without ``serve()`` and is not affected. Served to a member it is marked
+    private (see ``LeanPage.serve``: only signed-in people get this far).
     """
 
     def serve(self, request, *args, **kwargs):
         if self.relatives_only and not may_see_relatives_only(request.user, self.botilbud_id):
+            if not request.user.is_authenticated:
+                return relatives_only_sign_in(request)
             raise Http404
         return super().serve(request, *args, **kwargs)
 

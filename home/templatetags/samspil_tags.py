@@ -1,16 +1,45 @@
 """Template helpers for the public site: navigation, breadcrumbs and Danish event times."""
 
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from home import feeds
 from home.models import OrganisationIndexPage
 from home.models.base import prefetch_renditions
+from home.models.site_settings import municipality_for_site
 from home.navigation import ancestors_of, site_structure
 
 register = template.Library()
+
+
+# Pages whose own address makes no sense as the place to return to after signing in.
+NO_RETURN_PREFIXES = ("/dialog/log-ind/", "/dialog/log-ud/")
+
+
+def municipality(request) -> dict:
+    """The municipality's name, logo and contact for this request's site (cached per request)."""
+    cached = getattr(request, "_samspil_municipality", None)
+    if cached is not None:
+        return cached
+    site = Site.find_for_request(request) if request is not None else None
+    values = municipality_for_site(site)
+    if request is not None:
+        request._samspil_municipality = values
+    return values
+
+
+def sign_in_url(request) -> str:
+    """The sign-in page, with this page as the place to come back to."""
+    url = reverse("dialog:sign_in")
+    if request is None or request.path.startswith(NO_RETURN_PREFIXES):
+        return url
+    return f"{url}?{urlencode({'next': request.get_full_path()})}"
 
 
 @register.inclusion_tag("includes/header.html", takes_context=True)
@@ -18,12 +47,37 @@ def site_header(context):
     request = context.get("request")
     current = context.get("page") or context.get("self")
     current_path = getattr(current, "path", "")
+    request_path = getattr(request, "path", "")
+    menu = [
+        {
+            "url": "/#botilbud",
+            "text": _("Botilbud"),
+            "current": False,
+        },
+        *(
+            {
+                "url": item.get_url(request),
+                "text": item.title,
+                "current": bool(current_path) and current_path.startswith(item.path),
+            }
+            for item in site_structure(request).menu
+        ),
+        {
+            "url": reverse("newsletters:subscribe"),
+            "text": _("Nyhedsbrev"),
+            "current": request_path.startswith(reverse("newsletters:subscribe")),
+        },
+    ]
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
     return {
         "request": request,
-        "menu": [
-            {"page": item, "active": bool(current_path) and current_path.startswith(item.path)}
-            for item in site_structure(request).menu
-        ],
+        "menu": menu,
+        "municipality": municipality(request),
+        "signed_in": signed_in,
+        # The name only: an e-mail address is never shown on a page (a shared screen).
+        "signed_in_name": user.get_full_name() if signed_in else "",
+        "sign_in_url": sign_in_url(request),
         "search_query": context.get("search_query", ""),
     }
 
@@ -32,7 +86,39 @@ def site_header(context):
 def site_footer(context):
     request = context.get("request")
     structure = site_structure(request)
-    return {"request": request, "homes": structure.homes, "about_pages": structure.about_pages}
+    return {
+        "request": request,
+        "homes": structure.homes,
+        "about_pages": structure.about_pages,
+        "municipality": municipality(request),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def site_name(context) -> str:
+    """The site's one name for <title> and og:site_name (from the municipality setting)."""
+    return municipality(context.get("request"))["site_name"]
+
+
+@register.simple_tag(takes_context=True)
+def site_tagline(context) -> str:
+    return municipality(context.get("request"))["tagline"]
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """This page's one address, on the site's own root URL as the sitemap gives it: the
+    path without its query string, except the page number of a paginated listing."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    site = Site.find_for_request(request)
+    base = site.root_url if site is not None else request.build_absolute_uri("/").rstrip("/")
+    url = base + request.path
+    number = request.GET.get("page", "")
+    if number.isascii() and number.isdigit() and number != "1":
+        url = f"{url}?{urlencode({'page': number})}"
+    return url
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

@@ -30,6 +30,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public address of the site, used in mails and in the admin's links.
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without BASE_URL in the environment, mail links follow the default Wagtail site's address
+# (outbox.links.site_base_url), so commands run by hand agree with the running site.
+BASE_URL_FROM_ENV = "BASE_URL" in os.environ
 WAGTAILADMIN_BASE_URL = BASE_URL
 
 INSTALLED_APPS = [
@@ -43,6 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

@@ -12,5 +12,7 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 MEDIA_ROOT = VAR_DIR / "test-media"
 PRIVATE_ROOT = VAR_DIR / "test-private"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests pin the mail links' address; tests of the Site fallback switch this off.
+BASE_URL_FROM_ENV = True
 ANYMAIL = {"WEBHOOK_SECRET": "anymail-test:webhook-secret"}
 NEWSLETTERS = {**NEWSLETTERS, "UNSUBSCRIBE_MAILTO": "afmeld@samspil.example"}

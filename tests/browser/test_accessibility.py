@@ -31,6 +31,13 @@ def month_view_path(content) -> str:
     return f"{content.tree.calendar.url}?visning=maaned&month={month}"
 
 
+def relatives_only_path(content) -> str:
+    """A relatives-only news item, as a signed-out visitor meets it (the sign-in invitation)."""
+    from tests.conftest import make_news
+
+    return make_news(content.home_a, "Kun for de nære", relatives_only=True).url
+
+
 # Page type → (path on the live server given the test content, the HTTP status it answers with).
 PAGES = {
     "front": (lambda c: "/", 200),
@@ -49,6 +56,10 @@ PAGES = {
     "newsletter-subscribe": (lambda c: f"/nyhedsbrev/?home={c.home_a.pk}", 200),
     "newsletter-manage": (manage_path, 200),
     "not-found": (lambda c: "/findes-ikke/", 404),
+    "site-overview": (lambda c: "/oversigt/", 200),
+    "search-no-results": (lambda c: "/soeg/?q=xyzzy", 200),
+    "search-associations": (lambda c: "/soeg/?q=idr%C3%A6t", 200),
+    "relatives-only-signed-out": (relatives_only_path, 403),
 }
 
 

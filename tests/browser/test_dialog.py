@@ -107,7 +107,7 @@ def test_relative_and_staff_talk_through_the_dialog(
 
     # Staff answer the concern and approve the suggestion.
     staff_page.goto(f"/admin/dialog/traade/{concern.pk}/")
-    staff_page.get_by_label("Dit svar").fill("Tak fordi du skriver. Vi ringer til dig i morgen.")
+    staff_page.get_by_label("Dit svar").fill("Tak, fordi du skriver. Vi ringer til dig i morgen.")
     staff_page.get_by_role("button", name="Send svar").click()
     expect(staff_page.locator("body")).to_contain_text("Vi ringer til dig i morgen")
     staff_page.goto("/admin/dialog/moderering/")

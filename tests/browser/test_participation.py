@@ -85,7 +85,7 @@ def test_a_volunteer_signs_up_and_staff_accept(page, content, staff_a, live_serv
     box.get_by_label("Hvornår kan du? (valgfri)").fill("Lørdage")
     box.get_by_role("checkbox", name="Samspil må gemme").check()
     box.get_by_role("button", name="Send").click()
-    expect(page.locator("h1")).to_have_text("Tak fordi du meldte dig")
+    expect(page.locator("h1")).to_have_text("Tak, fordi du meldte dig")
     assert {m.to[0] for m in mail.outbox} >= {"jens@example.dk", "a@example.dk"}
 
     log_in_with_session_cookie(page, staff_a, live_server.url)

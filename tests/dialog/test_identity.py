@@ -268,9 +268,23 @@ def test_min_side_sends_anonymous_visitors_to_sign_in_and_back(client, relative_
 
 
 @pytest.mark.parametrize(
-    "next_path", ["https://evil.example/", "//evil.example/dialog/", "/admin/", "/\\evil.example"]
+    "next_path",
+    [
+        "https://evil.example/",
+        "//evil.example/dialog/",
+        "/admin/",
+        "/django-admin/",
+        "/\\evil.example",
+        "solgarden/",
+    ],
 )
 def test_foreign_next_addresses_are_ignored(client, relative_a, next_path):
     response = client.post(LINK, {"sesame": get_token(relative_a), "next": next_path})
     assert response["Location"] == "/dialog/"
     assert identity.safe_next(next_path) == ""
+
+
+def test_next_may_be_a_public_page_the_relative_came_from(client, relative_a):
+    """A relatives-only news item sends a signed-out visitor to sign in and back again."""
+    response = client.post(LINK, {"sesame": get_token(relative_a), "next": "/solgarden/nyt/"})
+    assert response["Location"] == "/solgarden/nyt/"

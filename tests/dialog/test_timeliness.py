@@ -213,3 +213,17 @@ def test_overview_is_closed_to_relatives_and_anonymous(client, tree, relative_a)
     assert client.get(URL).status_code == 302
     client.force_login(relative_a)
     assert client.get(URL).status_code in (302, 403)
+
+
+def test_the_relative_is_told_in_danish_when_to_expect_an_answer(client, tree, relative_a):
+    thread = start(tree.home_a, relative_a, Kind.CONCERN)
+    due = dt.datetime(2026, 12, 3, 16, 0, tzinfo=CPH)
+    Thread.objects.filter(pk=thread.pk).update(due_at=due)
+    client.force_login(relative_a)
+    promise = "Du får svar senest torsdag d. 3. december."
+    assert promise in client.get(f"/dialog/traad/{thread.pk}/").content.decode()
+    home_threads = client.get(f"/dialog/{tree.home_a.pk}/").content.decode()
+    assert promise in home_threads
+    # Once staff have answered, the promise is kept and no longer shown.
+    Thread.objects.filter(pk=thread.pk).update(first_staff_reply_at=timezone.now())
+    assert promise not in client.get(f"/dialog/traad/{thread.pk}/").content.decode()

@@ -49,7 +49,7 @@ def test_volunteer_signs_up_and_staff_and_volunteer_get_mail(client, call, staff
     assert recipients == ["a@example.dk", "jens@example.dk", "kontakt@solgaarden.dk"]
     staff_mail = next(m for m in mail.outbox if m.to == ["a@example.dk"])
     assert "Jens Frivillig" in staff_mail.body
-    assert "Tak fordi du meldte dig" in client.get(response["Location"]).content.decode()
+    assert "Tak, fordi du meldte dig" in client.get(response["Location"]).content.decode()
 
 
 def test_the_call_page_shows_the_form_and_how_many_are_found(client, call):

@@ -1,0 +1,240 @@
+"""Site search: what a reader types finds the pages and associations that contain it.
+
+One function, ``search_site``, answers the search page. It joins two kinds of match:
+
+- the search backend's full-text match (Wagtail's database backend: SQLite FTS5 here, the
+  PostgreSQL backend's ``danish`` configuration when settings switch to it), ranked;
+- a word-part match on the fields people read (title, introduction, place, name), because
+  Danish glues words together: "kor" is in "Kirkekor", "sansehave" in "Sansehaven",
+  "frivillig" in "frivillige", and a full-text engine matches whole words (or, at best,
+  word beginnings) only.
+
+Relatives-only news and events come only to those who may see them, as in every listing.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import reduce
+from operator import and_, or_
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from .models import (
+    BotilbudPage,
+    EventPage,
+    NewsPage,
+    Organisation,
+    OrganisationIndexPage,
+    StandardPage,
+    VolunteerCallPage,
+)
+
+# More than a reader pages through; keeps a one-letter query from loading the whole site.
+MAX_HITS = 200
+# Words shorter than this only match whole words (full text), not parts of words: "i" or
+# "og" would otherwise be inside nearly everything.
+MIN_PART_LENGTH = 3
+EXCERPT_CHARS = 180
+
+
+@dataclass
+class SearchHit:
+    title: str
+    url: str
+    kind: str
+    home: str = ""
+    when: date | datetime | None = None
+    excerpt: SafeString = field(default_factory=lambda: mark_safe(""))
+
+
+@dataclass
+class SearchKind:
+    model: type
+    label: str
+    # Fields matched by word parts; the first text field is also the excerpt.
+    fields: tuple[str, ...]
+    excerpt_field: str
+    related: tuple[str, ...] = ()
+
+
+KINDS = (
+    SearchKind(
+        EventPage,
+        _("Arrangement"),
+        ("title", "intro", "location"),
+        "intro",
+        ("botilbud", "organiser"),
+    ),
+    SearchKind(NewsPage, _("Nyhed"), ("title", "intro"), "intro", ("botilbud",)),
+    SearchKind(
+        VolunteerCallPage, _("Frivilligopslag"), ("title", "summary"), "summary", ("botilbud",)
+    ),
+    SearchKind(BotilbudPage, _("Botilbud"), ("title", "intro", "city"), "intro"),
+    SearchKind(StandardPage, _("Side"), ("title", "intro"), "intro"),
+)
+
+
+def _case_variants(word: str) -> set[str]:
+    # SQLite folds case for ASCII letters only; "Æ"/"æ" are told apart, so a word is looked
+    # for as typed, in lower case and capitalised (the forms text is written in).
+    return {word, word.lower(), word.capitalize()}
+
+
+def _contains_all(words: list[str], fields: tuple[str, ...]) -> Q:
+    """Every word in at least one of the fields (as a part of a word)."""
+    per_word = []
+    for word in words:
+        per_word.append(
+            reduce(
+                or_,
+                (
+                    Q(**{f"{name}__icontains": variant})
+                    for name in fields
+                    for variant in _case_variants(word)
+                ),
+            )
+        )
+    return reduce(and_, per_word)
+
+
+def _visible(model, user):
+    pages = model.objects.live().public()
+    if hasattr(pages, "visible_to"):
+        pages = pages.visible_to(user)
+    return pages
+
+
+def highlight(text: str, words: list[str]) -> SafeString:
+    """A short excerpt of ``text`` around the first word found, with the words in <mark>."""
+    plain = " ".join(html.unescape(strip_tags(text or "")).split())
+    if not plain:
+        return mark_safe("")
+    folded = plain.casefold()
+    positions = [folded.find(word.casefold()) for word in words]
+    first = min((p for p in positions if p >= 0), default=0)
+    start = max(0, first - EXCERPT_CHARS // 3)
+    if start:
+        # Start at a word boundary.
+        space = plain.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    excerpt = plain[start : start + EXCERPT_CHARS]
+    prefix = "… " if start else ""
+    suffix = " …" if start + EXCERPT_CHARS < len(plain) else ""
+    pattern = re.compile(
+        "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE
+    )
+    pieces, last = [], 0
+    for match in pattern.finditer(excerpt):
+        pieces.append(html.escape(excerpt[last : match.start()]))
+        pieces.append(f"<mark>{html.escape(match.group())}</mark>")
+        last = match.end()
+    pieces.append(html.escape(excerpt[last:]))
+    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 (every piece escaped)
+
+
+def searchable_pages(user):
+    """Live, public pages, less the relatives-only news and events ``user`` may not see.
+
+    A connected relative (or the home's staff) finds their own home's relatives-only pages,
+    as in every listing; everyone else never does. Search runs over all page types at once,
+    so the hidden ones are left out by id, as subqueries in the search's own statement.
+    """
+    pages = Page.objects.live().public()
+    for model in (NewsPage, EventPage):
+        pages = pages.exclude(pk__in=model.objects.hidden_from(user).values("pk"))
+    return pages
+
+
+def _full_text_page_ids(words: str, user) -> list[int]:
+    """Page ids the search backend finds, best first (visible to ``user``)."""
+    results = searchable_pages(user).search(words, operator="and")
+    return [page.pk for page in results[:MAX_HITS]]
+
+
+def _page_hits(words: list[str], query: str, user) -> list[tuple[int, SearchHit]]:
+    ranked = {pk: rank for rank, pk in enumerate(_full_text_page_ids(query, user))}
+    part_words = [w for w in words if len(w) >= MIN_PART_LENGTH]
+    scored: list[tuple[int, SearchHit]] = []
+    for kind in KINDS:
+        condition = Q(pk__in=list(ranked))
+        if part_words and len(part_words) == len(words):
+            condition |= _contains_all(part_words, kind.fields)
+        pages = _visible(kind.model, user).filter(condition).select_related(*kind.related)
+        for page in pages[:MAX_HITS]:
+            scored.append((ranked.get(page.pk, MAX_HITS), _page_hit(page, kind, words)))
+    return scored
+
+
+def _page_hit(page, kind: SearchKind, words: list[str]) -> SearchHit:
+    home = getattr(page, "botilbud", None)
+    home_name = home.title if home is not None else ""
+    if not home_name and getattr(page, "organiser", None) is not None:
+        home_name = page.organiser.name
+    when = None
+    if isinstance(page, EventPage):
+        when = timezone.localtime(page.start)
+    elif isinstance(page, NewsPage):
+        when = page.date
+    return SearchHit(
+        title=page.title,
+        url=page.url,
+        kind=str(kind.label),
+        home=home_name,
+        when=when,
+        excerpt=highlight(getattr(page, kind.excerpt_field, "") or page.search_description, words),
+    )
+
+
+def _organisation_hits(words: list[str], query: str, directory) -> list[tuple[int, SearchHit]]:
+    if directory is None:
+        return []
+    results = get_search_backend().search(query, Organisation.objects.all(), operator="and")
+    ranked = {org.pk: rank for rank, org in enumerate(results[:MAX_HITS])}
+    found = list(ranked)
+    condition = Q(pk__in=found)
+    part_words = [w for w in words if len(w) >= MIN_PART_LENGTH]
+    if part_words and len(part_words) == len(words):
+        condition |= _contains_all(part_words, ("name", "description"))
+    base = directory.url
+    return [
+        (
+            ranked.get(org.pk, MAX_HITS),
+            SearchHit(
+                title=org.name,
+                url=base + OrganisationIndexPage.organisation_path(org),
+                kind=str(_("Forening"))
+                if org.kind == Organisation.Kind.ASSOCIATION
+                else str(org.get_kind_display()),
+                excerpt=highlight(org.description, words),
+            ),
+        )
+        for org in Organisation.objects.filter(condition).order_by("name")[:MAX_HITS]
+    ]
+
+
+def search_site(query: str, user, directory: Page | None) -> list[SearchHit]:
+    """Everything ``user`` may see that matches ``query`` (words only, already cleaned)."""
+    words = query.split()
+    if not words:
+        return []
+    scored = _page_hits(words, query, user) + _organisation_hits(words, query, directory)
+    folded = [word.casefold() for word in words]
+
+    def order(pair: tuple[int, SearchHit]) -> tuple:
+        rank, hit = pair
+        title = hit.title.casefold()
+        # Titles that start with the words, then titles that contain them, then the rest;
+        # within each, the search backend's rank, then the title.
+        starts = all(any(part.startswith(w) for part in title.split()) for w in folded)
+        contains = all(w in title for w in folded)
+        return (not starts, not contains, rank, title)
+
+    return [hit for _rank, hit in sorted(scored, key=order)][:MAX_HITS]
