@@ -29,7 +29,8 @@ class OrganisationViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "kind", "website"]
     list_filter = ["kind"]
-    search_fields = ["name", "description"]
+    # No search_fields: the model's own index (name, description) is searched; naming fields
+    # here makes SQLite's full-text backend query a column its index does not have (500).
 
 
 register_snippet(OrganisationViewSet)

@@ -87,3 +87,10 @@ def test_every_sitemap_url_answers_200_in_danish_with_one_h1_and_skip_link(clien
         assert soup.html["lang"] == "da", location
         assert len(soup.find_all("h1")) == 1, location
         assert soup.find("a")["href"] == "#main-content", location
+
+
+def test_admin_search_of_organisations_works(admin_client, tree):
+    assert admin_client.get("/admin/snippets/home/organisation/?q=ukendt").status_code == 200
+    response = admin_client.get("/admin/snippets/home/organisation/?q=Idræt")
+    assert response.status_code == 200
+    assert "Tønder Idrætsforening" in response.content.decode()
