@@ -8,6 +8,7 @@ outbox.suppression, which logs them (Wagtail's log(), shown in the snippet's his
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
@@ -75,7 +76,7 @@ class SuppressedAddressViewSet(SnippetViewSet):
     list_display = ["address", "reason", "since", "esp"]
     list_filter = ["reason"]
     search_fields = ["address"]
-    form_fields = ["address"]
+    panels = [FieldPanel("address")]
     add_view_class = SuppressView
     delete_view_class = LiftView
     copy_view_enabled = False
