@@ -31,6 +31,8 @@ def is_soft_bounce(event) -> bool:
         hints.append(bounce["bounceType"].lower())
     if any(hint in SOFT_BOUNCE_MARKERS for hint in hints):
         return True
+    if raw.get("hard_bounce") is False:  # Mailjet
+        return True
     return bool(event.mta_response and SMTP_TEMPORARY.search(str(event.mta_response)))
 
 
