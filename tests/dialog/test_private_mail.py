@@ -197,3 +197,16 @@ def test_replying_to_the_mail_still_answers_in_the_thread(client, concern, relat
     reply = Message.objects.get(thread=concern, source=Message.Source.EMAIL)
     assert reply.body == "Tak, det er godt at høre."
     assert reply.author_id == relative_a.pk
+
+
+def test_the_staff_link_leads_through_the_admin_sign_in(client, concern, staff_a):
+    [to_staff] = sent_to(staff_a.email)
+    path = urlsplit(re.search(r"https?://\S+/admin/dialog/traade/\d+/", to_staff.body)[0]).path
+    response = client.get(path)
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == "/admin/login/"
+    assert parse_qs(urlsplit(response["Location"]).query)["next"] == [path]
+    client.force_login(staff_a)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert CONCERN in page.content.decode()
