@@ -11,7 +11,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, DeleteView, IndexView, SnippetViewSet
 
 from outbox import suppression
 from outbox.models import SuppressedAddress
@@ -54,6 +54,15 @@ class SuppressView(CreateView):
         )
 
 
+class SuppressionIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for button in buttons:
+            if button.url == self.get_delete_url(instance):
+                button.label = _("Ophæv spærring")
+        return buttons
+
+
 class LiftView(DeleteView):
     page_title = _("Ophæv spærring")
     success_message = _("Spærringen af %(object)s er ophævet.")
@@ -77,8 +86,10 @@ class SuppressedAddressViewSet(SnippetViewSet):
     list_filter = ["reason"]
     search_fields = ["address"]
     panels = [FieldPanel("address")]
+    index_view_class = SuppressionIndexView
     add_view_class = SuppressView
     delete_view_class = LiftView
+    delete_template_name = "newsletters/admin/lift_suppression.html"
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = ["address", "reason", "since", "esp", "source_event_id", "description"]

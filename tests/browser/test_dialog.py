@@ -131,9 +131,7 @@ def test_relative_and_staff_talk_through_the_dialog(
 
     # The first relative is told of the answer by mail – without its text, as the thread is
     # private – and replies by email.
-    answer = [
-        m for m in mails_to(tmp_path, EMAIL) if f"/dialog/traad/{concern.pk}/" in text_of(m)
-    ]
+    answer = [m for m in mails_to(tmp_path, EMAIL) if f"/dialog/traad/{concern.pk}/" in text_of(m)]
     assert answer, [m["Subject"] for m in mails_to(tmp_path, EMAIL)]
     assert "log ind for at læse den" in text_of(answer[-1])
     assert "Vi ringer til dig" not in text_of(answer[-1])

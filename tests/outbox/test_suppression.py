@@ -354,6 +354,8 @@ def test_staff_with_the_subscriber_permission_see_and_lift_suppressions(client, 
     confirm = client.get(f"{LIST}delete/{row.pk}/")
     assert confirm.status_code == 200
     assert "Skal spærringen af ida@example.dk ophæves?" in confirm.content.decode()
+    assert "Ja, ophæv spærringen" in confirm.content.decode()
+    assert "Ophæv spærring" in client.get(LIST).content.decode()
     assert client.post(f"{LIST}delete/{row.pk}/").status_code == 302
     assert not SuppressedAddress.objects.exists()
     entry = ModelLogEntry.objects.get(action=suppression.LIFT)
