@@ -3,6 +3,7 @@ again counts once (tracking by event id, inbound mail by event id and Message-ID
 authenticated but malformed body answers 400 with a log line, never 500."""
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -446,3 +447,16 @@ def test_a_missing_webhook_setting_is_a_warning(settings):
     [problem] = checks.check_esp()
     assert isinstance(problem, Warning)
     assert "ANYMAIL_WEBHOOK_SECRET" in problem.hint
+
+
+def test_old_event_records_are_forgotten_by_send_outbox(db):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = ReceivedWebhookEvent.objects.create(esp="Postmark", kind="tracking", key="old")
+    ReceivedWebhookEvent.objects.filter(pk=old.pk).update(
+        received_at=timezone.now() - dt.timedelta(days=31)
+    )
+    ReceivedWebhookEvent.objects.create(esp="Postmark", kind="tracking", key="new")
+    call_command("send_outbox", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert list(ReceivedWebhookEvent.objects.values_list("key", flat=True)) == ["new"]
