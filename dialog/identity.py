@@ -134,6 +134,7 @@ def send_sign_in_link(email: str, next_path: str = "") -> str:
                     to=email,
                     template="dialog/email/login_staff",
                     context={"admin_url": absolute(reverse("wagtailadmin_login"))},
+                    automatic=False,  # asked for just now
                 )
                 return "staff"
             return ""
@@ -151,6 +152,7 @@ def send_sign_in_link(email: str, next_path: str = "") -> str:
                 "minutes": link_minutes(),
                 "request_url": absolute(reverse("dialog:sign_in")),
             },
+            automatic=False,  # asked for just now: tried even after a bounce
         )
     return "link"
 

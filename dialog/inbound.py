@@ -12,6 +12,10 @@ reason – never with the refused text, which may hold the CPR number.
 Everything else – unknown, forged or expired addresses, a From that does not match,
 auto-replies, spam – is dropped and logged. Nothing here raises: the ESP gets its 200
 either way, so it neither retries nor disables the webhook.
+
+The same mail delivered twice (ESPs retry; Amazon SNS is at-least-once) reaches this module
+once: outbox.webhooks records each inbound event by the ESP's event id and the mail's
+Message-ID (unique columns) before the signal is sent.
 """
 
 import hashlib

@@ -15,6 +15,11 @@ for the thread (dialog.reply_address), so answering the mail answers in the thre
 
 Relatives are not mailed about other relatives' posts in shared threads: those are
 conversations among the home's relatives, read on the site.
+
+Private text stays out of mail: a notification about a private thread names the home, the
+kind and who wrote, and links to the thread (through the sign-in page; the link carries no
+token, so a forwarded mail grants nothing). Only shared threads are quoted, unless the
+municipality allows quoting private ones (settings.DIALOG_QUOTE_PRIVATE_TEXT).
 """
 
 import datetime as dt
@@ -23,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
@@ -55,6 +61,15 @@ class Recipient:
     pk: int
     email: str
     mode: str = Mode.IMMEDIATE
+
+
+def may_quote(thread: Thread) -> bool:
+    """Whether a mail may carry the thread's subject and text: shared threads (read by the
+    home's relatives anyway) yes; private ones only where the municipality allows it
+    (settings.DIALOG_QUOTE_PRIVATE_TEXT, off by default)."""
+    return thread.visibility == Thread.Visibility.SHARED or bool(
+        getattr(settings, "DIALOG_QUOTE_PRIVATE_TEXT", False)
+    )
 
 
 def thread_url(thread: Thread, *, for_staff: bool) -> str:
@@ -133,6 +148,7 @@ def _mail(message: Message, recipient: Recipient, *, role: str, template: str, *
             "botilbud_title": thread.botilbud.title,
             "kind": thread.get_kind_display(),
             "shared": thread.visibility == Thread.Visibility.SHARED,
+            "quote": may_quote(thread),
             "thread_url": thread_url(thread, for_staff=role == "staff"),
             "reply_address": address,
             "author_label": author_label(message),
@@ -187,6 +203,7 @@ class SummaryThread:
     thread: Thread
     url: str
     reply_address: str
+    quote: bool = False
     messages: list[Message] = field(default_factory=list)
 
 
@@ -267,8 +284,10 @@ def send_staff_summaries(now: dt.datetime | None = None) -> int:
                     thread=message.thread,
                     url=thread_url(message.thread, for_staff=True),
                     reply_address=reply_address(message.thread_id, preference.user_id),
+                    quote=may_quote(message.thread),
                 )
-            message.excerpt = _excerpt(message.body)
+            # Private text stays out of the mail unless the municipality allows it.
+            message.excerpt = _excerpt(message.body) if entry.quote else ""
             message.author_label = author_label(message)
             entry.messages.append(message)
         with transaction.atomic():

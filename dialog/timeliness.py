@@ -26,7 +26,7 @@ from participation.services import staff_addresses
 
 from . import signals
 from .models import HomeDialogSettings, Thread
-from .notifications import thread_url
+from .notifications import may_quote, thread_url
 from .workdays import add_working_days
 
 logger = logging.getLogger(__name__)
@@ -189,6 +189,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
                 "thread": thread,
                 "botilbud_title": thread.botilbud.title,
                 "kind": thread.get_kind_display(),
+                "quote": may_quote(thread),
                 "due_at": thread.due_at,
                 "thread_url": thread_url(thread, for_staff=True),
                 "overview_url": absolute(reverse("dialog_timeliness")),

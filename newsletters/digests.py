@@ -24,6 +24,7 @@ from home.models import BotilbudPage, EventPage, NewsPage, VolunteerCallPage
 from home.models.base import with_image
 from home.models.site_settings import municipality_for_site
 from home.templatetags.samspil_tags import event_when
+from outbox.models import SuppressedAddress
 
 from . import links, tokens
 from .conf import setting
@@ -520,7 +521,13 @@ class BuildCounts:
 
 
 def _recipients(frequencies, now: dt.datetime, after_pk: int, size: int, lock: bool):
-    queryset = Subscriber.objects.due(now, frequencies).filter(pk__gt=after_pk).order_by("pk")
+    queryset = (
+        Subscriber.objects.due(now, frequencies)
+        .filter(pk__gt=after_pk)
+        # The address-wide suppression list (a bounce or complaint from any app's mail).
+        .exclude(email__in=SuppressedAddress.objects.values("address"))
+        .order_by("pk")
+    )
     if lock and connection.features.has_select_for_update_skip_locked:
         # Two builders at once take disjoint batches; the unique key backs this up.
         queryset = queryset.select_for_update(skip_locked=True)

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from outbox import suppression
 from outbox.errors import describe, is_permanent
 
 from .conf import setting
@@ -155,6 +156,17 @@ def _record(done: list[DigestMail], requeue: list[DigestMail], sent_at: dt.datet
         )
 
 
+def suppressed_digests(rows: list[DigestMail]) -> dict[int, str]:
+    """The rows of a chunk that must not go out, by pk with the error to record: automatic
+    mail (digests; not the confirmation and manage-link mails the person asked for) to an
+    address suppressed since it was queued. One query per chunk."""
+    automatic = [row for row in rows if row.kind == DigestMail.Kind.DIGEST]
+    stopped = suppression.suppressed_among(row.to_email for row in automatic)
+    return {
+        row.pk: "suppressed" for row in automatic if suppression.normalise(row.to_email) in stopped
+    }
+
+
 def _send_chunk(
     rows: list[DigestMail],
     now: dt.datetime,
@@ -173,10 +185,16 @@ def _send_chunk(
     pending = list(rows)
     transient_in_a_row = 0
     bodies.load(rows)
+    blocked = suppressed_digests(rows)
     mail_connection = get_connection()
     try:
         while pending:
             row = pending.pop(0)
+            if row.pk in blocked:
+                row.status, row.error, row.next_attempt_at = Status.FAILED, blocked[row.pk], None
+                counts.failed += 1
+                done.append(row)
+                continue
             message = _message(row, bodies, personaliser, mail_connection)
             row.attempts += 1
             try:

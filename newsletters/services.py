@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from outbox import suppression
+
 from .conf import setting
 from .models import DigestMail, Frequency, Subscriber, SubscriptionEvent, email_digest
 
@@ -101,6 +103,8 @@ def confirm_subscription(subscriber: Subscriber) -> bool:
     subscriber.confirmed_at = timezone.now()
     subscriber.save(update_fields=["status", "confirmed_at"])
     log_event(subscriber, Action.CONFIRMED, Actor.SUBSCRIBER)
+    # Clicking the link proves the mailbox takes mail again: an old bounce is lifted.
+    suppression.lift(subscriber.email, because="opt-in")
     return True
 
 

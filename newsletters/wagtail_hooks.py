@@ -20,6 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from access.rules import staff_home_ids
 from home.models import BotilbudPage
 
+from .admin_suppression import SuppressedAddressViewSet
 from .digests import preview_digest
 from .models import DigestRun, Subscriber
 
@@ -83,7 +84,7 @@ class DigestRunViewSet(SnippetViewSet):
 
 
 class NewsletterGroup(SnippetViewSetGroup):
-    items = (SubscriberViewSet, DigestRunViewSet)
+    items = (SubscriberViewSet, DigestRunViewSet, SuppressedAddressViewSet)
     menu_icon = "mail"
     menu_label = gettext_lazy("Nyhedsbrev")
     menu_order = 310

@@ -10,34 +10,17 @@ import re
 from anymail.signals import EventType, RejectReason, inbound, tracking
 from django.dispatch import receiver
 
+from outbox.tracking import is_soft_bounce
+
 from . import services, tokens
 
 logger = logging.getLogger(__name__)
-
-# ESP-specific words for a temporary bounce, where anymail reports both kinds as "bounced".
-SOFT_BOUNCE_MARKERS = {"softbounce", "transient", "temporary", "dnserror", "soft"}
-SMTP_TEMPORARY = re.compile(r"^\s*4\d\d\b|\b4\.\d{1,3}\.\d{1,3}\b")
-
-
-def is_soft_bounce(event) -> bool:
-    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
-    hints = []
-    for key in ("Type", "severity", "bounceType", "type", "bounce_classification"):
-        value = raw.get(key)
-        if isinstance(value, str):
-            hints.append(value.replace("_", "").replace(" ", "").lower())
-    bounce = raw.get("bounce")
-    if isinstance(bounce, dict) and isinstance(bounce.get("bounceType"), str):
-        hints.append(bounce["bounceType"].lower())
-    if any(hint in SOFT_BOUNCE_MARKERS for hint in hints):
-        return True
-    return bool(event.mta_response and SMTP_TEMPORARY.search(str(event.mta_response)))
 
 
 def _details(event, esp_name: str) -> dict:
     return {
         "esp": esp_name,
-        "event_id": event.event_id or "",
+        "event_id": str(event.event_id or "")[:255],
         "message_id": str(event.message_id or "")[:255],
         "description": str(event.description or "")[:500],
     }
@@ -45,7 +28,7 @@ def _details(event, esp_name: str) -> dict:
 
 @receiver(tracking, dispatch_uid="newsletters.tracking")
 def handle_tracking(sender, event, esp_name, **kwargs) -> None:
-    email = event.recipient or ""
+    email = event.recipient if isinstance(event.recipient, str) else ""
     kind = event.event_type
     if kind == EventType.BOUNCED:
         if is_soft_bounce(event):

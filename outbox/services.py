@@ -10,6 +10,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import suppression
 from .errors import describe, is_permanent
 from .models import OutgoingMail
 
@@ -26,11 +27,21 @@ RETENTION = dt.timedelta(days=30)
 
 
 def queue_mail(
-    *, key: str, to: str, template: str, context: dict, reply_to: str = ""
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict,
+    reply_to: str = "",
+    automatic: bool = True,
 ) -> OutgoingMail:
     """Render ``<template>_subject.txt``, ``.txt`` and (if there is one) ``.html`` in Danish
     and queue the mail under ``key``; the worker is asked to send it once the surrounding
-    transaction commits. A key already queued returns the existing row and sends nothing new."""
+    transaction commits. A key already queued returns the existing row and sends nothing new.
+
+    ``automatic`` is False only for mail the recipient asks for at that moment (a sign-in
+    link, a sign-up's confirmation); automatic mail to a suppressed address is recorded as
+    failed and never sent (outbox.suppression)."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
@@ -46,11 +57,24 @@ def queue_mail(
             "subject": subject[:255],
             "body_text": text,
             "body_html": html,
+            "automatic": automatic,
+            **_suppressed_fields(to, automatic),
         },
     )
-    if created:
+    if created and mail.status == Status.QUEUED:
         transaction.on_commit(lambda: _enqueue(mail.pk))
     return mail
+
+
+def _suppressed_fields(to: str, automatic: bool) -> dict:
+    """A failed row instead of a queued one for automatic mail to a suppressed address."""
+    if not suppression.is_suppressed(to, automatic=automatic):
+        return {}
+    return {"status": Status.FAILED, "error": _suppressed_error(to)}
+
+
+def _suppressed_error(to: str) -> str:
+    return f"suppressed: {suppression.reason_for(to) or 'address'}"
 
 
 def _enqueue(pk: int) -> None:
@@ -81,6 +105,15 @@ def deliver(pk: int) -> str:
     if not _claim(pk, now):
         return OutgoingMail.objects.filter(pk=pk).values_list("status", flat=True).first() or ""
     mail = OutgoingMail.objects.get(pk=pk)
+    if suppression.is_suppressed(mail.to_email, automatic=mail.automatic):
+        # Suppressed since it was queued (a bounce or complaint came in): never sent.
+        mail.status, mail.error, mail.next_attempt_at = (
+            Status.FAILED,
+            _suppressed_error(mail.to_email),
+            None,
+        )
+        mail.save(update_fields=["status", "error", "next_attempt_at"])
+        return mail.status
     message = EmailMultiAlternatives(
         mail.subject,
         mail.body_text,

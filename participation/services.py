@@ -111,12 +111,18 @@ class SignupResult:
     created: bool
 
 
+# Mails the person asks for as they sign up (the answer to the form); every other sign-up
+# mail (promotion, reminder, cancellations) is automatic and stops at a suppressed address.
+REQUESTED_SIGNUP_MAILS = frozenset({SignupStatus.CONFIRMED, SignupStatus.WAITLISTED})
+
+
 def _mail_signup(signup: EventSignup, purpose: str, key_suffix: str = "") -> None:
     queue_mail(
         key=f"signup:{signup.pk}:{purpose}{key_suffix}",
         to=signup.email,
         template=f"participation/email/signup_{purpose}",
         context={"signup": signup, "event": signup.event, **signup_links(signup)},
+        automatic=purpose not in REQUESTED_SIGNUP_MAILS,
     )
 
 
@@ -322,6 +328,7 @@ def volunteer_for_call(
             to=signup.email,
             template="participation/email/volunteer_received",
             context=context,
+            automatic=False,  # the answer to the form just sent
         )
         context["admin_url"] = absolute(reverse("participation_volunteers:index"))
         for address in staff_addresses(call.botilbud_id, extra=call.contact_email):
@@ -407,6 +414,7 @@ def propose_activity(
             to=proposal.email,
             template="participation/email/proposal_received",
             context=context,
+            automatic=False,  # the answer to the form just sent
         )
         for address in staff_addresses(botilbud.pk):
             queue_mail(

@@ -26,8 +26,9 @@ urlpatterns = [
     path("feeds/", include("home.feed_urls", namespace="feeds")),
     path("", include("participation.urls")),
     path("dialog/", include("dialog.urls")),
-    # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth).
-    path("anymail/", include("anymail.urls")),
+    # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth);
+    # anymail's views, each event handled once and a malformed body answered 400.
+    path("anymail/", include("outbox.webhook_urls")),
 ]
 
 if settings.DEBUG:

@@ -318,3 +318,7 @@ SESAME_ONE_TIME = True
 # days ago are deleted by the daily job (manage.py dialog_daily).
 DIALOG_REPLY_DOMAIN = os.environ.get("DIALOG_REPLY_DOMAIN", "svar.samspil.example")
 DIALOG_RETENTION_DAYS = int(os.environ.get("DIALOG_RETENTION_DAYS", "365"))
+# Mails about private threads name the home, the kind and who wrote, and link to the thread;
+# they never quote it (a concern about a resident is special-category data, and mail is
+# forwarded, printed and read over shoulders). A municipality may allow quoting.
+DIALOG_QUOTE_PRIVATE_TEXT = env_bool("DIALOG_QUOTE_PRIVATE_TEXT")

@@ -129,9 +129,12 @@ def test_relative_and_staff_talk_through_the_dialog(
     assert other_page.goto(f"/dialog/traad/{concern.pk}/").status == 404
     other_context.close()
 
-    # The first relative gets the answer by mail and replies by email.
-    answer = [m for m in mails_to(tmp_path, EMAIL) if "Vi ringer til dig" in text_of(m)]
+    # The first relative is told of the answer by mail – without its text, as the thread is
+    # private – and replies by email.
+    answer = [m for m in mails_to(tmp_path, EMAIL) if f"/dialog/traad/{concern.pk}/" in text_of(m)]
     assert answer, [m["Subject"] for m in mails_to(tmp_path, EMAIL)]
+    assert "log ind for at læse den" in text_of(answer[-1])
+    assert "Vi ringer til dig" not in text_of(answer[-1])
     reply_to = answer[-1]["Reply-To"]
     assert reply_to.startswith("svar+")
     payload = {

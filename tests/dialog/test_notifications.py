@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from dialog import moderation, posting
@@ -35,17 +36,20 @@ def private_question(home, relative, body="Hvornår er der forældremøde?"):
     )
 
 
-def test_a_relatives_message_mails_the_homes_staff_with_text_link_and_reply_address(
+def test_a_relatives_message_mails_the_homes_staff_with_link_and_reply_address(
     tree, relative_a, relative_b, staff_a, staff_b
 ):
     thread = private_question(tree.home_a, relative_a, body="Hvornår er der møde?\nHilsen Anna")
     [row] = mails_to(staff_a)
     message = thread.messages.get()
     assert row.key == f"dialog:message:{message.pk}:staff:{staff_a.pk}"
-    assert "Hvornår er der møde?\nHilsen Anna" in row.body_text
+    # A private thread: the home, the kind and who wrote, never the text or its subject.
+    assert "Hvornår er der møde?" not in row.body_text
+    assert "Forældremøde" not in row.subject + row.body_text
+    assert "Solgården" in row.subject and "Spørgsmål" in row.subject
+    assert relative_a.email in row.body_text
     assert f"/admin/dialog/traade/{thread.pk}/" in row.body_text
-    assert "Svar ved at besvare denne mail" in row.body_text
-    assert "Solgården" in row.subject and "Forældremøde" in row.subject
+    assert "besvare denne mail" in row.body_text
     target = read_address(row.reply_to)
     assert (target.thread_id, target.user_id) == (thread.pk, staff_a.pk)
     # Not the author, not the other relative, not the other home's staff.
@@ -61,9 +65,10 @@ def test_a_staff_reply_mails_the_threads_relative_only(tree, relative_a, relativ
     )
     [row] = mails_to(relative_a)
     assert row.key == f"dialog:message:{reply.pk}:relative:{relative_a.pk}"
-    assert "Torsdag kl. 17 i fælleshuset." in row.body_text
+    assert "Torsdag kl. 17 i fælleshuset." not in row.body_text  # private (test_private_mail)
+    assert "Du har en ny besked fra Solgården – log ind for at læse den" in row.body_text
     assert f"/dialog/traad/{thread.pk}/" in row.body_text
-    assert "Svar ved at besvare denne mail" in row.body_text
+    assert "besvare denne mail" in row.body_text
     assert read_address(row.reply_to).user_id == relative_a.pk
     # The staff author hears nothing about their own answer, the other relative nothing.
     about_reply = OutgoingMail.objects.filter(key__startswith=f"dialog:message:{reply.pk}:")
@@ -131,6 +136,7 @@ def test_the_mail_is_sent_on_commit_with_the_reply_address_as_reply_to(
     assert sent.reply_to[0].endswith("@svar.samspil.example")
 
 
+@override_settings(DIALOG_QUOTE_PRIVATE_TEXT=True)  # to follow the excerpts
 def test_summary_mode_collects_messages_into_one_mail_once(tree, relative_a, relative_b, staff_a):
     colleague = get_user_model().objects.create_user("kollega", "kollega@example.dk", "x")
     colleague.groups.add(staff_a.groups.first())
@@ -181,7 +187,8 @@ def test_summary_query_count_does_not_grow_with_people(
         user.groups.add(group)
         StaffPreference.objects.create(user=user, mode=StaffPreference.Mode.SUMMARY)
     private_question(tree.home_a, relative_a)
-    # 4 reads for everyone, then per person: the outbox's get_or_create (select, insert),
-    # the marker's update, and their savepoints – 7, whatever the number of messages.
-    with django_assert_max_num_queries(4 + 6 * 7):
+    # 4 reads for everyone, then per person: the suppression check, the outbox's
+    # get_or_create (select, insert), the marker's update, and their savepoints – 8,
+    # whatever the number of messages.
+    with django_assert_max_num_queries(4 + 6 * 8):
         assert send_staff_summaries() == 6

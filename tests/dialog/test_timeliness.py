@@ -157,7 +157,9 @@ def test_escalation_mails_the_leader_once(tree, relative_a, staff_a):
     assert escalate_overdue() == 1
     [row] = escalation_mails()
     assert row.to_email == "leder@example.dk"
-    assert "Bekymring om medicin" in row.subject
+    # The kind, not the private thread's subject (test_private_mail).
+    assert "Bekymring om medicin" not in row.subject + row.body_text
+    assert row.subject == "Ikke besvaret til tiden (Solgården): Bekymring"
     assert f"/admin/dialog/traade/{thread.pk}/" in row.body_text
     assert "/admin/dialog/svartider/" in row.body_text
     thread.refresh_from_db()

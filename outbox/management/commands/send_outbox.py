@@ -8,6 +8,7 @@ often from cron, e.g. ``*/5 * * * * manage.py send_outbox``.
 from django.core.management.base import BaseCommand
 
 from outbox.services import prune, send_pending
+from outbox.webhooks import prune_received
 
 
 class Command(BaseCommand):
@@ -17,3 +18,4 @@ class Command(BaseCommand):
         sent = send_pending()
         pruned = prune()
         self.stdout.write(f"outbox: {sent}; old mails deleted: {pruned}")
+        self.stdout.write(f"webhook events forgotten: {prune_received()}")
