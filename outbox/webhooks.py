@@ -17,11 +17,17 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 
-from anymail.exceptions import AnymailAPIError, AnymailWebhookValidationFailure
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailConfigurationError,
+    AnymailWebhookValidationFailure,
+)
 from anymail.signals import EventType
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.utils import timezone
 
 from .models import ReceivedWebhookEvent
@@ -115,8 +121,37 @@ def prune_received(now=None) -> int:
     return deleted
 
 
+def _normalised(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def configured_esp() -> str:
+    """The ESP of EMAIL_BACKEND ("anymail.backends.postmark.EmailBackend" → "postmark")."""
+    parts = settings.EMAIL_BACKEND.split(".")
+    if len(parts) >= 3 and parts[:2] == ["anymail", "backends"]:
+        return _normalised(parts[2])
+    return ""
+
+
 class RobustWebhookMixin:
     """Mixed in before an anymail webhook view class (see outbox.webhook_urls)."""
+
+    def __init__(self, **kwargs):
+        # Anymail reads each ESP's webhook settings when the view is made. For an ESP this
+        # site does not use, missing settings mean "not here" (404); for the configured ESP
+        # they stay an error (500, and outbox.checks says what is missing).
+        self.not_set_up = False
+        try:
+            super().__init__(**kwargs)
+        except AnymailConfigurationError:
+            if _normalised(self.esp_name) == configured_esp():
+                raise
+            self.not_set_up = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.not_set_up:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         try:

@@ -460,3 +460,28 @@ def test_old_event_records_are_forgotten_by_send_outbox(db):
     ReceivedWebhookEvent.objects.create(esp="Postmark", kind="tracking", key="new")
     call_command("send_outbox", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert list(ReceivedWebhookEvent.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_webhooks_of_an_esp_not_set_up_here_do_not_exist(db, client, settings):
+    """Mailgun needs its signing key; without it (and with another ESP configured) its
+    webhook is a 404, not a 500 an ESP would retry for days."""
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "anymail-test:webhook-secret"}
+    auth = "Basic " + base64.b64encode(b"anymail-test:webhook-secret").decode()
+    for url in ("/anymail/mailgun/tracking/", "/anymail/unisender_go/tracking/"):
+        response = client.post(url, b"{}", content_type="application/json", HTTP_AUTHORIZATION=auth)
+        assert response.status_code == 404, url
+
+
+def test_the_configured_esp_missing_its_key_stays_an_error(client, settings):
+    settings.EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "anymail-test:webhook-secret"}
+    auth = "Basic " + base64.b64encode(b"anymail-test:webhook-secret").decode()
+    client.raise_request_exception = False
+    response = client.post(
+        "/anymail/mailgun/tracking/",
+        b"{}",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
+    assert response.status_code == 500
