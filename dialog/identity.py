@@ -21,7 +21,7 @@ from sesame import settings as sesame_settings
 from sesame.utils import get_query_string, get_user
 from wagtail.log_actions import log
 
-from newsletters.ratelimit import over_limit
+from access.ratelimit import over_limit
 from outbox.links import absolute
 from outbox.services import queue_mail
 

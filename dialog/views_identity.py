@@ -15,11 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from access.ids import parse_id
+from access.ratelimit import client_address, over_limit
 from access.reads import reads_of
 from access.rules import is_relative
 from home.models import BotilbudPage
 from newsletters.forms import normalise_email
-from newsletters.ratelimit import client_address, over_limit
 
 from . import identity, membership
 from .models import Membership

@@ -20,10 +20,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from access.files import private_file_response
+from access.ratelimit import over_limit
 from access.reads import record_thread_read
 from access.rules import is_connected, is_staff_of, may_read_thread
 from home.models import BotilbudPage
-from newsletters.ratelimit import over_limit
 
 from . import posting
 from .attachments import INLINE_TYPES, MAX_FILES, MAX_SIZE

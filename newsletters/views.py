@@ -11,12 +11,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from access.ids import parse_id
+from access.ratelimit import client_address, over_limit
 
 from . import services, tokens
 from .conf import setting
 from .forms import ManageForm, SubscribeForm
 from .models import Subscriber
-from .ratelimit import client_address, over_limit
 
 
 def _too_many(request):

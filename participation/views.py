@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from access.ratelimit import client_address, over_limit
 from home.models import BotilbudPage, EventPage, VolunteerCallPage
-from newsletters.ratelimit import client_address, over_limit
 
 from . import services
 from .forms import EventSignupForm, ProposalForm, VolunteerForm

@@ -13,6 +13,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from access.ratelimit import SHARED_CACHE
 from home.models import (
     BotilbudPage,
     EventIndexPage,
@@ -25,7 +26,6 @@ from home.models import (
     VolunteerCallPage,
 )
 from home.services import ensure_home_staff_access
-from newsletters.ratelimit import SHARED_CACHE
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ def main() -> None:
     scope, limit, hits, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspil.settings.test")
     django.setup()
-    from newsletters.ratelimit import over_limit
+    from access.ratelimit import over_limit
 
     over_limit(f"{scope}:warm-up", "connect", limit, 60)  # open the connection before the race
     time.sleep(max(0.0, start - time.time()))

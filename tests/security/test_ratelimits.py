@@ -17,8 +17,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from access.ratelimit import SHARED_CACHE, client_address, over_limit
 from newsletters.conf import setting
-from newsletters.ratelimit import SHARED_CACHE, client_address, over_limit
 from samspil.cache import DatabaseCache, RedisCache
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
