@@ -11,6 +11,7 @@ passes here once its view is known:
   subscriber list's addresses reached staff through the chooser);
 - an id parameter that cannot be a row's key (huge, negative, not a number) is a 404, as
   Wagtail passes several straight to a query;
+- ``?id=`` lists elsewhere (the choosers' chosen-multiple views) are narrowed the same way;
 - an admin URL that names a page (explorer, chooser, history, revisions, workflow, usage,
   preview) is a 404 when the page is not one the person may see.
 
@@ -22,6 +23,8 @@ import re
 from django.apps import apps
 from django.http import Http404, QueryDict
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .ids import parse_id, parse_ids
@@ -67,10 +70,48 @@ def _scope_bulk_action(request, app_label: str, model_name: str, action: str) ->
     )
     if not visible:
         raise Http404
+    _replace_ids(request, visible)
+
+
+def _replace_ids(request, ids) -> None:
     query = request.GET.copy()
-    query.setlist("id", [str(pk) for pk in visible])
+    query.setlist("id", [str(pk) for pk in ids])
     request.GET = QueryDict(query.urlencode())
     request.META["QUERY_STRING"] = query.urlencode()
+
+
+def _model_of(route: str, snippet):
+    """The model an admin chooser or listing route is about, when it says."""
+    if snippet:
+        try:
+            return apps.get_model(snippet["app"], snippet["model"])
+        except LookupError:
+            return None
+    if route.startswith("admin/choose-page/") or _PAGE_ROUTE.match(route):
+        return Page
+    if route.startswith("admin/images/"):
+        return get_image_model()
+    if route.startswith("admin/documents/"):
+        return get_document_model()
+    return None
+
+
+def _scope_query_ids(request, model) -> None:
+    """``?id=`` lists (choosers' chosen-multiple views and the like): only ids in range, and
+    only rows the person may see; a 404 when none is left."""
+    raw = request.GET.getlist("id")
+    if not raw:
+        return
+    ids = parse_ids(raw)
+    if model is not None and ids:
+        ids = list(
+            scope_queryset(request.user, model._default_manager.filter(pk__in=ids))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    if not ids:
+        raise Http404
+    _replace_ids(request, ids)
 
 
 def _check_pages(request, kwargs) -> None:
@@ -106,13 +147,10 @@ class AdminScopeMiddleware:
             _scope_bulk_action(request, **view_kwargs)
             return None
         snippet = _SNIPPET_ROUTE.match(route) or _SNIPPET_ROUTE.match(request.path_info[1:])
-        if snippet:
-            try:
-                model = apps.get_model(snippet["app"], snippet["model"])
-            except LookupError:
-                model = None
-            if model is not None and not may_list(request.user, model):
-                raise Http404
+        model = _model_of(route, snippet)
+        if snippet and model is not None and not may_list(request.user, model):
+            raise Http404
+        _scope_query_ids(request, model)
         if _PAGE_ROUTE.match(route):
             _check_pages(request, view_kwargs)
         return None

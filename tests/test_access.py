@@ -360,3 +360,23 @@ def test_external_link_chooser_without_url_is_a_form_error(client, tree, staff_b
     response = client.post("/admin/choose-external-link/", {})
     assert response.status_code == 200
     assert "url" in json.loads(response.content)["html"].lower()
+
+
+def test_choosers_chosen_multiple_take_only_visible_ids(client, tree, staff_b, private_a):
+    news, _draft, image, document = private_a
+    own = make_news(tree.home_b, "Engbo nyt")
+    client.force_login(staff_b)
+    for url in (
+        f"/admin/choose-page/chosen-multiple/?id={HUGE}",
+        f"/admin/images/chooser/chosen-multiple/?id={HUGE}",
+        f"/admin/choose-page/chosen-multiple/?id={news.pk}",
+        f"/admin/images/chooser/chosen-multiple/?id={image.pk}",
+        f"/admin/documents/chooser/chosen-multiple/?id={document.pk}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert b"Hemmelig" not in response.content
+    response = client.get(f"/admin/choose-page/chosen-multiple/?id={own.pk}&id={news.pk}")
+    assert response.status_code == 200
+    assert "Engbo nyt" in response.content.decode()
+    assert "Hemmelig" not in response.content.decode()
