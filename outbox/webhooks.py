@@ -167,6 +167,11 @@ class RobustWebhookMixin:
             super().run_validators(request)
         except AnymailWebhookValidationFailure:
             raise  # a 400 already (and a security log line)
+        except AnymailConfigurationError:
+            # Some ESPs (Mandrill) read their key only when validating a POST.
+            if _normalised(self.esp_name) != configured_esp():
+                raise Http404 from None
+            raise
         except Exception as error:
             # Validators that read the body (a signature over its JSON, SNS headers that
             # must match it) meet malformed bodies first.

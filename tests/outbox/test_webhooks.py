@@ -468,7 +468,11 @@ def test_webhooks_of_an_esp_not_set_up_here_do_not_exist(db, client, settings):
     settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     settings.ANYMAIL = {"WEBHOOK_SECRET": "anymail-test:webhook-secret"}
     auth = "Basic " + base64.b64encode(b"anymail-test:webhook-secret").decode()
-    for url in ("/anymail/mailgun/tracking/", "/anymail/unisender_go/tracking/"):
+    for url in (
+        "/anymail/mailgun/tracking/",
+        "/anymail/unisender_go/tracking/",
+        "/anymail/mandrill/tracking/",
+    ):
         response = client.post(url, b"{}", content_type="application/json", HTTP_AUTHORIZATION=auth)
         assert response.status_code == 404, url
 
