@@ -28,6 +28,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .ids import parse_id, parse_ids
+from .rules import is_municipal_admin
 from .scope import may_list, scope_queryset
 
 # Admin routes whose integer parameters are page ids.
@@ -37,6 +38,9 @@ _ID_PARAM = re.compile(r"^(pk|id|object_id|.+_id|.+_pk)$")
 # Wagtail's page that raises on purpose (to try its error page): not for a production admin.
 _ERROR_TEST = "wagtailadmin_error_test"
 _BULK_ACTION = "wagtail_bulk_action"
+# Reports across every home that name pages (the page-types report shows each type's most
+# recently edited page, drafts of other homes included): municipal admins only.
+_ALL_HOMES_REPORTS = {"page_types_usage", "page_types_usage_results"}
 _SNIPPET_ROUTE = re.compile(r"^admin/snippets/(?:choose/)?(?P<app>\w+)/(?P<model>\w+)/")
 
 
@@ -139,6 +143,8 @@ class AdminScopeMiddleware:
         if not route.startswith("admin/") or not request.user.is_authenticated:
             return None
         if match.url_name == _ERROR_TEST:
+            raise Http404
+        if match.url_name in _ALL_HOMES_REPORTS and not is_municipal_admin(request.user):
             raise Http404
         for name, value in view_kwargs.items():
             if _ID_PARAM.match(name) and parse_id(value) is None:

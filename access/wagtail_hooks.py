@@ -33,6 +33,12 @@ def scope_explorer(parent_page, pages, request):
     return pages if q is None else pages.filter(q)
 
 
+@hooks.register("construct_reports_menu")
+def hide_all_homes_reports(request, menu_items):
+    if not is_municipal_admin(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
 class ScopedImagesAPIViewSet(ImagesAdminAPIViewSet):
     def get_queryset(self):
         return scope_queryset(self.request.user, super().get_queryset())

@@ -380,3 +380,14 @@ def test_choosers_chosen_multiple_take_only_visible_ids(client, tree, staff_b, p
     assert response.status_code == 200
     assert "Engbo nyt" in response.content.decode()
     assert "Hemmelig" not in response.content.decode()
+
+
+def test_the_page_types_report_is_for_municipal_admins(
+    client, admin_client, tree, staff_b, private_a
+):
+    client.force_login(staff_b)
+    response = client.get("/admin/reports/page-types-usage/")
+    assert response.status_code == 404
+    assert b"Hemmelig" not in response.content
+    assert b"page-types-usage" not in client.get("/admin/").content
+    assert admin_client.get("/admin/reports/page-types-usage/").status_code == 200
