@@ -36,6 +36,7 @@ PERSONAL_MODELS = frozenset(
         "dialog.report",
         "dialog.staffpreference",
         "outbox.outgoingmail",
+        "outbox.suppressedaddress",
         "access.readlog",
         "auth.user",
     }
