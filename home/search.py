@@ -14,9 +14,8 @@ Relatives-only news and events come only to those who may see them, as in every 
 
 import html
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import reduce
+from dataclasses import dataclass
+from functools import cached_property, partial, reduce
 from operator import and_, or_
 
 from django.db.models import Q
@@ -37,22 +36,37 @@ from .models import (
     VolunteerCallPage,
 )
 
-# More than a reader pages through; keeps a one-letter query from loading the whole site.
-MAX_HITS = 200
+# More than a reader pages through (ten pages of ten); keeps a common word from loading
+# the whole site.
+MAX_HITS = 100
+# What a hit shows, loaded with it (with each kind's own fields): its address needs
+# url_path and the tree columns, the rest is shown.
+HIT_FIELDS = ("title", "url_path", "path", "depth", "search_description", "content_type_id")
 # Words shorter than this only match whole words (full text), not parts of words: "i" or
 # "og" would otherwise be inside nearly everything.
 MIN_PART_LENGTH = 3
 EXCERPT_CHARS = 180
 
 
-@dataclass
 class SearchHit:
-    title: str
-    url: str
-    kind: str
-    home: str = ""
-    when: date | datetime | None = None
-    excerpt: SafeString = field(default_factory=lambda: mark_safe(""))
+    """One result. Its address and excerpt are worked out when shown (one page of hits),
+    not for every match that is ranked."""
+
+    def __init__(self, title, kind, *, home="", when=None, url=None, excerpt=None):
+        self.title = title
+        self.kind = kind
+        self.home = home
+        self.when = when
+        self._url = url
+        self._excerpt = excerpt
+
+    @cached_property
+    def url(self) -> str:
+        return self._url() if callable(self._url) else self._url
+
+    @cached_property
+    def excerpt(self) -> SafeString:
+        return self._excerpt() if callable(self._excerpt) else self._excerpt
 
 
 @dataclass
@@ -63,6 +77,10 @@ class SearchKind:
     fields: tuple[str, ...]
     excerpt_field: str
     related: tuple[str, ...] = ()
+    extra_fields: tuple[str, ...] = ()
+
+
+RELATED_TITLE = {"botilbud": "title", "organiser": "name"}
 
 
 KINDS = (
@@ -72,8 +90,11 @@ KINDS = (
         ("title", "intro", "location"),
         "intro",
         ("botilbud", "organiser"),
+        ("start", "relatives_only"),
     ),
-    SearchKind(NewsPage, _("Nyhed"), ("title", "intro"), "intro", ("botilbud",)),
+    SearchKind(
+        NewsPage, _("Nyhed"), ("title", "intro"), "intro", ("botilbud",), ("date", "relatives_only")
+    ),
     SearchKind(
         VolunteerCallPage, _("Frivilligopslag"), ("title", "summary"), "summary", ("botilbud",)
     ),
@@ -167,7 +188,11 @@ def _page_hits(words: list[str], query: str, user) -> list[tuple[int, SearchHit]
         condition = Q(pk__in=list(ranked))
         if part_words and len(part_words) == len(words):
             condition |= _contains_all(part_words, kind.fields)
-        pages = _visible(kind.model, user).filter(condition).select_related(*kind.related)
+        shown = {*HIT_FIELDS, *kind.fields, kind.excerpt_field, *kind.extra_fields}
+        shown |= {f"{name}__{RELATED_TITLE[name]}" for name in kind.related}
+        pages = (
+            _visible(kind.model, user).filter(condition).select_related(*kind.related).only(*shown)
+        )
         for page in pages[:MAX_HITS]:
             scored.append((ranked.get(page.pk, MAX_HITS), _page_hit(page, kind, words)))
     return scored
@@ -184,12 +209,14 @@ def _page_hit(page, kind: SearchKind, words: list[str]) -> SearchHit:
     elif isinstance(page, NewsPage):
         when = page.date
     return SearchHit(
-        title=page.title,
-        url=page.url,
-        kind=str(kind.label),
+        page.title,
+        str(kind.label),
         home=home_name,
         when=when,
-        excerpt=highlight(getattr(page, kind.excerpt_field, "") or page.search_description, words),
+        url=lambda: page.url,
+        excerpt=lambda: highlight(
+            getattr(page, kind.excerpt_field, "") or page.search_description, words
+        ),
     )
 
 
@@ -208,12 +235,10 @@ def _organisation_hits(words: list[str], query: str, directory) -> list[tuple[in
         (
             ranked.get(org.pk, MAX_HITS),
             SearchHit(
-                title=org.name,
-                url=base + OrganisationIndexPage.organisation_path(org),
-                kind=str(_("Forening"))
-                if org.kind == Organisation.Kind.ASSOCIATION
-                else str(org.get_kind_display()),
-                excerpt=highlight(org.description, words),
+                org.name,
+                str(org.get_kind_display()),
+                url=partial(lambda org: base + OrganisationIndexPage.organisation_path(org), org),
+                excerpt=partial(highlight, org.description, words),
             ),
         )
         for org in Organisation.objects.filter(condition).order_by("name")[:MAX_HITS]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from wagtail.models import PageViewRestriction
 
-from home.models import CalendarImport, EventPage
+from home.models import CalendarImport, EventPage, Organisation
 from home.templatetags.samspil_tags import webcal
 
 from .conftest import make_event, make_image, make_news
@@ -658,3 +658,34 @@ def test_imported_event_json_ld_has_a_postal_address(client, tree):
     data = json_ld(client.get(event.url))
     assert data["location"]["name"] == "Ribe Domkirke"
     assert data["location"]["address"]["postalCode"] == "6760"
+
+
+def test_the_demos_imported_events_carry_a_postal_address_wherever_their_line_has_one(client, tree):
+    """The demo association's calendar, imported as seed_demo does: every event whose
+    LOCATION names a postcode gets a PostalAddress in its JSON-LD, the place as its name."""
+    from home.demo_calendar import CHURCH, DEMO_ORGANISATION, import_demo_calendar
+    from home.feeds import POSTCODE_TOWN
+
+    Organisation.objects.create(name="Tønder Kirkekor", slug=DEMO_ORGANISATION)
+    assert import_demo_calendar() is not None
+    imported = EventPage.objects.live().filter(organiser__slug=DEMO_ORGANISATION)
+    with_postcode = [
+        event
+        for event in imported
+        if any(POSTCODE_TOWN.match(part.strip()) for part in event.location.split(","))
+    ]
+    assert with_postcode, "the demo calendar should hold an event at the church"
+    for event in with_postcode:
+        place = json_ld(client.get(event.url))["location"]
+        postcode = next(
+            match[1]
+            for part in event.location.split(",")
+            if (match := POSTCODE_TOWN.match(part.strip()))
+        )
+        assert place["address"]["@type"] == "PostalAddress", event.location
+        assert place["address"]["postalCode"] == postcode
+        assert postcode not in place["name"]
+    church = next(event for event in with_postcode if event.location == CHURCH)
+    place = json_ld(client.get(church.url))["location"]
+    assert place["name"] == "Tønder Kristkirke"
+    assert place["address"]["streetAddress"] == "Kirkepladsen"

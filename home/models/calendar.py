@@ -414,6 +414,8 @@ class EventIndexPage(LeanPage, Page):
         context.update(
             form=form,
             filters=filters,
+            # A chosen filter (not just the view or month) keeps the filters open on a phone.
+            filters_chosen=any(name not in ("visning", "month") for name in filters),
             month_view=month_view,
             shown_month=shown_month,
             month_options=month_options(form, shown_month, month_view),

@@ -10,4 +10,11 @@ document.addEventListener("DOMContentLoaded", function () {
       embed.style.paddingBottom = embed.dataset.ratio;
     }
   });
+  // On a phone the calendar's filters fold behind their heading (a <details>, so the
+  // keyboard and screen readers open it as they open any disclosure).
+  if (window.matchMedia("(max-width: 767.98px)").matches) {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (fold) {
+      fold.open = false;
+    });
+  }
 });

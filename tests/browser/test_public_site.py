@@ -152,3 +152,25 @@ def test_newsletter_consent_error_does_not_cover_its_checkbox(phone_page, conten
     assert box["width"] >= MIN_BOX_PX, box
     assert error["y"] + error["height"] <= box["top"] + 1, (error, box)
     assert_accessible(page, axe_source)
+
+
+def test_calendar_filters_fold_behind_their_heading_on_a_phone(phone_page, content, axe_source):
+    page = phone_page
+    page.goto(content.tree.calendar.url)
+    page.wait_for_load_state("load")
+    submit = page.get_by_role("button", name="Vis arrangementer")
+    expect(submit).to_be_hidden()
+    page.locator(".calendar-filter__toggle").focus()
+    page.keyboard.press("Enter")
+    expect(submit).to_be_visible()
+    assert_accessible(page, axe_source)
+    # With a filter chosen, the filters stay open to show what is chosen.
+    page.goto(f"{content.tree.calendar.url}?home={content.home_a.pk}")
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("button", name="Vis arrangementer")).to_be_visible()
+
+
+def test_calendar_filters_are_open_on_a_desktop(page, content):
+    page.goto(content.tree.calendar.url)
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("button", name="Vis arrangementer")).to_be_visible()
