@@ -133,7 +133,7 @@ def attendance_pdf(request, event_id: int):
         from weasyprint import HTML
     except OSError:
         return HttpResponse(
-            _("PDF kan ikke laves på denne server. Brug “Udskriv” på deltagerlisten i stedet."),
+            _("PDF kan ikke laves på denne server. Brug »Udskriv« på deltagerlisten i stedet."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )

@@ -10,6 +10,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 
+
+class FaviconRedirect(RedirectView):
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon-32.png")
+
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
@@ -20,7 +26,8 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path(
         "favicon.ico",
-        RedirectView.as_view(url=static("img/favicon-32.png"), permanent=True),
+        # The address is looked up per request: the manifest exists only after collectstatic.
+        FaviconRedirect.as_view(permanent=True),
     ),
     path("nyhedsbrev/", include("newsletters.urls")),
     path("feeds/", include("home.feed_urls", namespace="feeds")),

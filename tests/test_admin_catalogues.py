@@ -63,7 +63,7 @@ def test_our_catalogues_come_before_wagtails():
         ("Documents", "Dokumenter"),
         ("Reports", "Rapporter"),
         ("Choose an image", "Vælg et billede"),
-        ("Upload", "Upload"),
+        ("Upload", "Læg op"),
     ],
 )
 def test_admin_strings_are_danish(english, danish):
