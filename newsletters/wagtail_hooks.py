@@ -39,6 +39,9 @@ class SubscriberViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
 
+    def get_queryset(self, request):
+        return DigestRun.objects.select_related("send")  # the status column, one query
+
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
     """A record, not a setting: nobody adds, edits or deletes one in the admin, not even a
@@ -69,6 +72,7 @@ class DigestRunViewSet(SnippetViewSet):
     list_display = [
         "started_at",
         "finished_at",
+        "status",
         "trigger",
         "frequency",
         "queued",

@@ -23,6 +23,7 @@ NEWSLETTERS = {
     "SEND_CHUNK": int(os.environ.get("MAIL_CLAIM_SIZE", "100")),
     "BATCH_SIZE": int(os.environ.get("MAIL_BATCH_SIZE", "1000")),
 }
+MEDIA_ROOT = os.environ.get("MAIL_MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
