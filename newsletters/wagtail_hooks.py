@@ -39,9 +39,6 @@ class SubscriberViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
 
-    def get_queryset(self, request):
-        return DigestRun.objects.select_related("send")  # the status column, one query
-
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
     """A record, not a setting: nobody adds, edits or deletes one in the admin, not even a
@@ -84,6 +81,9 @@ class DigestRunViewSet(SnippetViewSet):
     list_filter = ["trigger", "frequency"]
     copy_view_enabled = False
     inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return DigestRun.objects.select_related("send")  # the status column, one query
 
 
 class NewsletterGroup(SnippetViewSetGroup):

@@ -133,3 +133,13 @@ def test_a_run_without_heartbeat_is_marked_killed(six):
     dead.refresh_from_db()
     alive.refresh_from_db()
     assert (dead.status, alive.status) == ("killed", "running")
+
+
+def test_the_send_log_shows_a_killed_run_as_such(admin_client):
+    from newsletters.models import DigestRun
+
+    killed = SendRun.objects.create(outbox="digests", status=SendRun.Status.KILLED)
+    DigestRun.objects.create(send=killed)
+    response = admin_client.get("/admin/snippets/newsletters/digestrun/")
+    assert response.status_code == 200
+    assert "Afbrudt" in response.content.decode()
