@@ -375,6 +375,7 @@ class Sender:
                 if _stop.is_set():
                     self.counts.stopped = True
                     return False
+                self.renew_if_due()
                 row = pending[0]
                 if is_suppressed(row):
                     pending.popleft()
@@ -405,7 +406,6 @@ class Sender:
                 pending.popleft()
                 self.unknown_in_a_row = 0
                 self.sent(row, message)
-                self.renew_if_due()
             return True
         finally:
             self.release([row.pk for row in pending if row is not in_flight])
