@@ -7,6 +7,9 @@ so and measures 1 sender on a SQLite file. Figures:
 - deliveries_per_s: messages the ESP accepted / seconds from its first to its last
   acceptance (the send phase; median of --repeat runs); run_per_s counts the whole run,
   process start-up and building the digests included;
+- sender_cpu_ms_per_delivery, esp_cpu_ms_per_delivery: CPU time per delivery (getrusage) of
+  the sender processes and of this process (mostly the fake ESP): cost, apart from how busy
+  the machine is;
 - tcp_connections: connections the fake ESP accepted during a run;
 - sender_peak_rss_mb: the largest peak RSS of any sender process (resource.getrusage,
   RUSAGE_CHILDREN); bench_peak_rss_mb: this process (set-up and the fake ESP);
@@ -35,6 +38,11 @@ from bench.digests import add_subscribers, build_site  # noqa: E402
 from tests.fake_esp import FakePostmark  # noqa: E402
 
 FAULT_LEASE = 2.0
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 class Bench:
@@ -101,16 +109,23 @@ class Bench:
 
     def throughput(self, senders: int) -> dict:
         self.reset()
+        cpu_before = cpu_seconds(resource.RUSAGE_CHILDREN), cpu_seconds(resource.RUSAGE_SELF)
         start = time.monotonic()
         self.wait([self.sender() for _ in range(senders)])
         wall = time.monotonic() - start
         delivered = self.esp.delivered
+        senders_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_before[0]
+        esp_cpu = cpu_seconds(resource.RUSAGE_SELF) - cpu_before[1]
         window = max(self.esp.last_at - self.esp.first_at, 1e-9)
         return {
             **self.counts(),
             "deliveries_per_s": round(delivered / window, 1),
             "run_per_s": round(delivered / wall, 1),
             "seconds": round(wall, 2),
+            # CPU time per delivery (resource.getrusage): the sender processes (start-up and
+            # building included), and this process, which is mostly the fake ESP.
+            "sender_cpu_ms_per_delivery": round(senders_cpu * 1000 / max(delivered, 1), 2),
+            "esp_cpu_ms_per_delivery": round(esp_cpu * 1000 / max(delivered, 1), 2),
             "tcp_connections": self.esp.connections,
             "requests": self.esp.requests,
         }
@@ -168,7 +183,10 @@ def main() -> None:
     args = parser.parse_args()
     postgres = bool(os.environ.get("DATABASE_URL", "").startswith("postgres"))
     if not postgres:
-        print("DATABASE_URL is not set to PostgreSQL: measuring 1 sender on a SQLite file.")
+        print(
+            "DATABASE_URL is not set to PostgreSQL: measuring 1 sender on a SQLite file.",
+            flush=True,
+        )
     teardown = setup_django()
     esp = FakePostmark().start()
     try:
@@ -207,7 +225,9 @@ def main() -> None:
                 f"phase (runs: {[run['deliveries_per_s'] for run in runs]}), "
                 f"{typical['run_per_s']}/s for the whole run, "
                 f"{typical['tcp_connections']} TCP connections, "
-                f"{typical['duplicates']} duplicates, {typical['missing']} missing"
+                f"{typical['duplicates']} duplicates, {typical['missing']} missing, "
+                f"{typical['sender_cpu_ms_per_delivery']} ms sender CPU per delivery",
+                flush=True,
             )
         bench.reset(args.fault_subscribers)
         faults = {
@@ -219,7 +239,7 @@ def main() -> None:
             "four_senders_at_once": bench.concurrent(4),
         }
         for name, counts in faults.items():
-            print(f"{name}: {counts}")
+            print(f"{name}: {counts}", flush=True)
         results["faults"] = faults
         results["sender_peak_rss_mb"] = round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
