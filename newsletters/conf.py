@@ -12,16 +12,18 @@ DEFAULTS = {
     "RATE_LIMIT_PER_IP": 20,
     "RATE_LIMIT_PER_ADDRESS": 3,
     "RATE_LIMIT_WINDOW": 3600,
-    # Subscribers per build batch, and outbox rows claimed per send chunk. A worker killed
-    # outright (SIGKILL) leaves at most one chunk "sending"; after SENDING_LEASE it is
-    # requeued, so what it had already handed over may go out twice (at-least-once).
+    # Subscribers per build batch, and outbox rows one sender claims at a time. Each accepted
+    # mail is recorded before the next (outbox.sender), so a sender killed outright re-sends
+    # at most the one in flight; the rest of its claim waits until SENDING_LEASE (renewed
+    # while the sender lives) has run out.
     "BATCH_SIZE": 1000,
-    "SEND_CHUNK": 500,
-    # Retries of transient send errors, with exponential backoff from RETRY_BASE seconds.
+    "SEND_CHUNK": 100,
+    # Retries of errors of unknown kind, with exponential backoff from RETRY_BASE seconds
+    # (service outages pause instead, see outbox.conf; they never fail a row).
     "MAX_ATTEMPTS": 8,
     "RETRY_BASE": 60,
     "RETRY_MAX": 6 * 3600,
-    # A row left in "sending" this long belongs to a dead worker and is requeued.
+    # A claimed row whose sender has not renewed it this long belongs to a dead sender.
     "SENDING_LEASE": 15 * 60,
     # Soft bounces in a row that stop all mail to an address.
     "SOFT_BOUNCE_LIMIT": 3,

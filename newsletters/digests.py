@@ -7,10 +7,8 @@ import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from email.utils import make_msgid
 from urllib.parse import quote
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.template.loader import get_template
@@ -24,6 +22,8 @@ from home.models import BotilbudPage, EventPage, NewsPage, VolunteerCallPage
 from home.models.base import with_image
 from home.models.site_settings import municipality_for_site
 from home.templatetags.samspil_tags import event_when
+from outbox import headers as mail_headers
+from outbox import sender
 from outbox.models import SuppressedAddress
 
 from . import links, tokens
@@ -46,7 +46,7 @@ MAX_ITEMS = 8  # per home and section; the rest is one link away
 
 def one_line(text: str) -> str:
     """Titles end up in the subject: no line breaks, whatever an editor typed."""
-    return " ".join(str(text).split())
+    return mail_headers.one_line(text)
 
 
 def absolute(url: str) -> str:
@@ -472,8 +472,7 @@ class Personaliser:
 
 
 def new_message_id() -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
-    return make_msgid("digest", domain=domain)
+    return mail_headers.new_message_id("digest")
 
 
 def _url_around_token(name: str) -> tuple[str, str]:
@@ -494,6 +493,9 @@ class BodyStore:
     def ids_for(self, pages, now: dt.datetime) -> dict[str, int]:
         missing = {page.digest: page for page in pages if page.digest not in self.ids}
         if missing:
+            # Inserted in the order of their keys: two builders writing the same new bodies
+            # take the unique index's locks in one order and never deadlock.
+            missing = dict(sorted(missing.items()))
             DigestBody.objects.bulk_create(
                 [
                     DigestBody(
@@ -576,7 +578,7 @@ def build_digests(
     size = setting("BATCH_SIZE")
     after_pk = 0
     more = True
-    while more:
+    while more and not sender.stop_requested():  # a SIGTERM stops between batches
         with transaction.atomic():
             recipients = _recipients(frequencies, now, after_pk, size, lock=not dry_run)
             if not recipients:
@@ -614,6 +616,7 @@ def build_digests(
                 row.body_id = body_ids[page.digest]
             DigestMail.objects.bulk_create(rows, ignore_conflicts=True)
             _mark_handled(recipients, {row.subscriber_id for row in rows}, now)
+        sender.heartbeat(run.send if run else None)
     return counts
 
 

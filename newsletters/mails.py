@@ -49,6 +49,7 @@ def queue_subscription_mail(subscriber: Subscriber, kind: str, *, key: str) -> D
             "to_email": subscriber.email,
             "body_id": body_id,
             "message_id": new_message_id(),
+            "automatic": False,  # the person asked for it just now
             "created_at": now,
         },
     )

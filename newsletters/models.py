@@ -5,10 +5,13 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from outbox.models import MailRow, SendRun
 
 
 def new_key() -> str:
@@ -173,15 +176,6 @@ class SubscriptionEvent(models.Model):
         return f"{self.get_action_display()} ({self.timestamp:%Y-%m-%d %H:%M})"
 
 
-class DigestMailQuerySet(models.QuerySet):
-    def ready(self, now: dt.datetime):
-        """Rows a sender may claim: queued, or awaiting a retry whose time has come."""
-        return self.filter(
-            Q(status=DigestMail.Status.QUEUED)
-            | Q(status=DigestMail.Status.RETRY, next_attempt_at__lte=now)
-        )
-
-
 class DigestBody(models.Model):
     """A rendered digest, stored once however many people get it: the subject and both
     bodies with stand-ins for the two personal links (manage, unsubscribe), which the sender
@@ -201,9 +195,10 @@ class DigestBody(models.Model):
         return self.subject
 
 
-class DigestMail(models.Model):
-    """The outbox: a mail is a row before it is a message (one per subscriber and period for
-    digests, one per request for the confirmation and manage-link mails).
+class DigestMail(MailRow):
+    """The digest outbox: a mail is a row before it is a message (one per subscriber and
+    period for digests, one per request for the confirmation and manage-link mails), sent
+    by the one sender in ``outbox.sender``.
 
     The row holds what is personal (address, Message-ID); the content is a shared DigestBody.
     """
@@ -213,13 +208,6 @@ class DigestMail(models.Model):
         CONFIRM = "confirm", _("Bekræftelse af tilmelding")
         MANAGE = "manage", _("Link til indstillinger")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("I kø")
-        SENDING = "sending", _("Sendes")
-        SENT = "sent", _("Sendt")
-        RETRY = "retry", _("Prøves igen")
-        FAILED = "failed", _("Fejlet")
-
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="digests")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DIGEST)
     # The unique key with the subscriber: a digest's period (see period_key()), or for a
@@ -228,20 +216,7 @@ class DigestMail(models.Model):
     run = models.ForeignKey(
         "DigestRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="mails"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    to_email = models.EmailField(max_length=254)
     body = models.ForeignKey(DigestBody, on_delete=models.PROTECT, related_name="mails")
-    # Ours, set when the row is queued and sent as the Message-ID header on every attempt.
-    message_id = models.CharField(max_length=255)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
-    error = models.TextField(blank=True)
-
-    objects = DigestMailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("udsendt nyhedsbrev")
@@ -276,6 +251,10 @@ class DigestRun(models.Model):
     retried = models.PositiveIntegerField(_("prøves igen"), default=0)
     failed = models.PositiveIntegerField(_("fejlet"), default=0)
     error = models.TextField(_("fejl"), blank=True)
+    # The sender's entry in the send log: its status shows a run that was stopped or killed.
+    send = models.OneToOneField(
+        SendRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="digest_run"
+    )
 
     class Meta:
         verbose_name = _("udsendelseskørsel")
@@ -284,6 +263,12 @@ class DigestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.started_at):%d.%m.%Y %H:%M}"
+
+    @admin.display(description=_("status"))
+    def status(self) -> str:
+        if self.send is None:
+            return ""
+        return self.send.get_status_display()
 
     def counts(self) -> dict[str, int]:
         names = ("recipients", "queued", "skipped_empty", "sent", "retried", "failed")

@@ -70,6 +70,7 @@ class DigestRunViewSet(SnippetViewSet):
     list_display = [
         "started_at",
         "finished_at",
+        "status",
         "trigger",
         "frequency",
         "queued",
@@ -81,6 +82,9 @@ class DigestRunViewSet(SnippetViewSet):
     list_filter = ["trigger", "frequency"]
     copy_view_enabled = False
     inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return DigestRun.objects.select_related("send")  # the status column, one query
 
 
 class NewsletterGroup(SnippetViewSetGroup):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outbox', '0001_initial'),
+        ('outbox', '0002_one_sender'),
     ]
 
     operations = [
@@ -27,11 +27,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'spærrede adresser',
                 'ordering': ['-since', '-pk'],
             },
-        ),
-        migrations.AddField(
-            model_name='outgoingmail',
-            name='automatic',
-            field=models.BooleanField(default=True, verbose_name='automatisk'),
         ),
         migrations.CreateModel(
             name='ReceivedWebhookEvent',
