@@ -381,7 +381,7 @@ class Sender:
                 row = pending[0]
                 if is_suppressed(row):
                     pending.popleft()
-                    self.fail(row, "Adressen er spærret for denne slags mail.")
+                    self.fail(row, suppression.error_for(row.to_email))
                     continue
                 try:
                     message = self.source.message(row, connection)

@@ -66,11 +66,7 @@ def _suppressed_fields(to: str, automatic: bool) -> dict:
     """A failed row instead of a queued one for automatic mail to a suppressed address."""
     if not suppression.is_suppressed(to, automatic=automatic):
         return {}
-    return {"status": Status.FAILED, "error": suppressed_error(to)}
-
-
-def suppressed_error(to: str) -> str:
-    return f"suppressed: {suppression.reason_for(to) or 'address'}"
+    return {"status": Status.FAILED, "error": suppression.error_for(to)}
 
 
 def _enqueue(pk: int) -> None:

@@ -146,3 +146,8 @@ def _hint(address: str) -> str:
     """An address for a log line, without giving the whole of it away."""
     local, _at, domain = address.partition("@")
     return f"{local[:2]}…@{domain}"
+
+
+def error_for(address: str) -> str:
+    """What a row stopped by the list records as its error: "suppressed: bounce" and the like."""
+    return f"suppressed: {reason_for(address) or 'address'}"

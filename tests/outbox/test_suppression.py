@@ -205,7 +205,7 @@ def test_a_digest_queued_before_the_bounce_is_not_sent_after_it(client, tree):
     assert (counts.sent, counts.failed) == (0, 1)
     assert mail.outbox == []
     row = DigestMail.objects.get()
-    assert (row.status, row.error) == (DigestMail.Status.FAILED, "suppressed")
+    assert (row.status, row.error) == (DigestMail.Status.FAILED, "suppressed: bounce")
 
 
 def test_the_subscription_confirmation_is_still_tried(
