@@ -17,6 +17,9 @@ OVERRIDES = (
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "SECURE_REFERRER_POLICY",
+    # Set by the browser tests' conftest for Playwright in the same process; never in a
+    # deployment (Django's async.E001), so never in the deployment being checked here.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
