@@ -66,15 +66,16 @@ def _scope_bulk_action(request, app_label: str, model_name: str, action: str) ->
         model = apps.get_model(app_label, model_name)
     except LookupError as error:
         raise Http404 from error
-    ids = _bulk_ids(request, model, action)
-    visible = list(
-        scope_queryset(request.user, model._default_manager.filter(pk__in=ids))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    visible = _visible_ids(request.user, model, _bulk_ids(request, model, action))
     if not visible:
         raise Http404
     _replace_ids(request, visible)
+
+
+def _visible_ids(user, model, ids) -> list[int]:
+    """Those of ``ids`` whose rows ``user`` may see (access.scope), in order."""
+    rows = scope_queryset(user, model._default_manager.filter(pk__in=ids))
+    return list(rows.order_by("pk").values_list("pk", flat=True))
 
 
 def _replace_ids(request, ids) -> None:
@@ -108,11 +109,7 @@ def _scope_query_ids(request, model) -> None:
         return
     ids = parse_ids(raw)
     if model is not None and ids:
-        ids = list(
-            scope_queryset(request.user, model._default_manager.filter(pk__in=ids))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        ids = _visible_ids(request.user, model, ids)
     if not ids:
         raise Http404
     _replace_ids(request, ids)
