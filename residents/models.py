@@ -191,9 +191,8 @@ class Photo(models.Model):
         "home.BotilbudPage", verbose_name=_("botilbud"), on_delete=models.CASCADE
     )
     token = models.CharField(max_length=40, unique=True, default=_token, editable=False)
-    file = models.ImageField(
-        _("fil"), upload_to="photos/originals/%Y/%m/", width_field="width", height_field="height"
-    )
+    # Width and height are set by the upload service from the resized image it stores.
+    file = models.ImageField(_("fil"), upload_to="photos/originals/%Y/%m/")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     caption = models.CharField(_("billedtekst"), max_length=300, blank=True)

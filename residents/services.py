@@ -273,7 +273,7 @@ def save_photo(
             raise PermissionDenied
     image = prepare_photo(upload)
     try:
-        original, _width, _height = _jpeg(image, ORIGINAL_MAX_SIDE)
+        original, width, height = _jpeg(image, ORIGINAL_MAX_SIDE)
         renditions = {size: _jpeg(image, side)[0] for size, side in RENDITION_SIZES.items()}
     finally:
         image.close()
@@ -286,6 +286,8 @@ def save_photo(
             album=album,
             nobody_recognisable=nobody_recognisable,
             uploaded_by=user,
+            width=width,
+            height=height,
         )
         photo.file.save(f"{photo.token}.jpg", original, save=False)
         photo.save()
