@@ -41,7 +41,7 @@ def _home_choices(homes):
 class ResidentForm(forms.Form):
     botilbud = forms.TypedChoiceField(label=_("Botilbud"), coerce=int)
     first_name = forms.CharField(label=_("Fornavn"), max_length=60)
-    initial = forms.CharField(label=_("Forbogstav i efternavn"), max_length=2, required=False)
+    initial = forms.CharField(label=_("Forbogstav i efternavn"), max_length=20, required=False)
     level = forms.ChoiceField(label=_("Fotosamtykke"), choices=ConsentLevel.choices)
     given_by = forms.ChoiceField(label=_("Givet af"), choices=PhotoConsent.GivenBy.choices)
 

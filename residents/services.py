@@ -53,10 +53,11 @@ def _clean_line(text: str, max_length: int, *, required: bool = False) -> str:
         raise ValidationError(_("Brug kun almindelige tegn på én linje."), code="invalid")
     if required and not text:
         raise ValidationError(_("Udfyld feltet."), code="required")
-    if len(text) > max_length:
-        raise ValidationError(_("Skriv højst %(max)s tegn.") % {"max": max_length}, code="max")
+    # CPR first: the refusal must say why, whatever else is wrong with the text.
     if contains_cpr(text):
         raise ValidationError(CPR_REFUSED, code="cpr")
+    if len(text) > max_length:
+        raise ValidationError(_("Skriv højst %(max)s tegn.") % {"max": max_length}, code="max")
     return text
 
 
@@ -79,10 +80,10 @@ def clean_post_text(text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Skriv opslaget."), code="required")
-    if len(text) > 500:
-        raise ValidationError(_("Skriv højst %(max)s tegn.") % {"max": 500}, code="max")
     if contains_cpr(text):
         raise ValidationError(CPR_REFUSED, code="cpr")
+    if len(text) > 500:
+        raise ValidationError(_("Skriv højst %(max)s tegn.") % {"max": 500}, code="max")
     return text
 
 
