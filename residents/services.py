@@ -202,8 +202,9 @@ def end_connection(user, connection: ResidentConnection) -> None:
 # --- Photos -----------------------------------------------------------------------------
 
 
-def _open_checked(upload) -> Image.Image:
-    """The upload as a Pillow image, checked by content, size and pixel count."""
+def check_upload(upload) -> None:
+    """Refuse what is not a JPEG, PNG or WebP by its content, is too large in bytes or in
+    pixels, or is damaged (Pillow's verify, without decoding the pixels)."""
     size = getattr(upload, "size", None)
     if size is None or size > MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -223,24 +224,34 @@ def _open_checked(upload) -> Image.Image:
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationError(_("Billedet har for mange pixels."), code="pixels")
             probe.verify()
-        upload.seek(0)
-        image = Image.open(upload)
-        image.draft("RGB", (ORIGINAL_MAX_SIDE, ORIGINAL_MAX_SIDE))  # JPEG: decode smaller
-        image.load()
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(
-            _("Filen er ikke et billede (JPEG, PNG eller WebP), eller den er ødelagt."),
-            code="format",
-        ) from None
+        raise ValidationError(_DAMAGED, code="format") from None
+    finally:
+        upload.seek(0)
+
+
+_DAMAGED = gettext_lazy("Filen er ikke et billede (JPEG, PNG eller WebP), eller den er ødelagt.")
+
+
+def _open_checked(upload) -> Image.Image:
+    """The upload as a decoded Pillow image, after check_upload."""
+    check_upload(upload)
+    try:
+        image = Image.open(upload)
+        image.draft("RGB", (ORIGINAL_MAX_SIDE, ORIGINAL_MAX_SIDE))  # JPEG: decode smaller
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(_DAMAGED, code="format") from None
     return image
 
 
 def _jpeg(image: Image.Image, max_side: int) -> tuple[ContentFile, int, int]:
     """A fresh JPEG without any metadata (EXIF, GPS, XMP, comments are not copied)."""
-    copy = image.copy()
-    copy.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    copy = image.copy() if max(image.size) > max_side else image
+    if copy is not image:
+        copy.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     copy.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return ContentFile(buffer.getvalue()), copy.width, copy.height
@@ -250,10 +261,13 @@ def prepare_photo(upload) -> Image.Image:
     """Decode, turn upright (EXIF orientation) and convert one upload; raises
     ValidationError in Danish. The returned image carries no metadata."""
     image = _open_checked(upload)
-    upright = ImageOps.exif_transpose(image)
-    converted = upright.convert("RGB")
-    image.close()
-    return converted
+    ImageOps.exif_transpose(image, in_place=True)  # no second full-size copy
+    if image.mode != "RGB":
+        converted = image.convert("RGB")
+        image.close()
+        image = converted
+    image.info.clear()  # EXIF (GPS), XMP, ICC, comments: nothing is carried over
+    return image
 
 
 def save_photo(
@@ -274,6 +288,8 @@ def save_photo(
             raise PermissionDenied
     image = prepare_photo(upload)
     try:
+        # Renditions are made from the resized image, not the full upload: one large copy.
+        image.thumbnail((ORIGINAL_MAX_SIDE, ORIGINAL_MAX_SIDE), Image.Resampling.LANCZOS)
         original, width, height = _jpeg(image, ORIGINAL_MAX_SIDE)
         renditions = {size: _jpeg(image, side)[0] for size, side in RENDITION_SIZES.items()}
     finally:
@@ -313,7 +329,7 @@ def save_photos(user, botilbud_id: int, uploads: Iterable, **attach) -> list[Pho
         )
     for upload in uploads:
         try:
-            _open_checked(upload).close()
+            check_upload(upload)
         except ValidationError as error:
             raise ValidationError(
                 _("%(name)s: %(error)s")

@@ -1849,6 +1849,11 @@ class _Seeder:
 
         if dialog := seed_demo_dialog():
             self.created["dialog"] += dialog
+        # Residents with photo consents, photos, an album and "Min hverdag" (residents app).
+        from residents.demo import seed_demo_residents
+
+        if residents := seed_demo_residents():
+            self.created["residents"] += residents
         return self.summary(front, homes)
 
     def summary(self, front: HomePage, homes: list[BotilbudPage]) -> dict:
