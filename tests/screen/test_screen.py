@@ -1,0 +1,129 @@
+"""The notice-board screen /<home>/skaerm/: today's and this week's events, for everyone."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from home.screen import PhotoAudience, event_pictures, screen_content
+
+from ..conftest import make_event, make_image
+
+
+# The site, the home (route), the view restrictions, the events, their renditions …
+SCREEN_QUERIES = 7
+
+
+def at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+@pytest.fixture
+def now():
+    # A Wednesday morning: today has events left, and the week has days after today.
+    return at(dt.date(2026, 12, 2), 9)
+
+
+@pytest.fixture
+def week(tree, now, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    home = tree.home_a
+    today = now.date()
+    return {
+        "kaffe": make_event(
+            home, "Kaffe i haven", start=at(today, 14), pictogram="kaffe",
+            easy_read="Vi drikker kaffe sammen.", image=make_image("Haven"),
+        ),
+        "done": make_event(home, "Morgengymnastik", start=at(today, 6), end=at(today, 7)),
+        "friday": make_event(home, "Bål ved søen", start=at(today + dt.timedelta(days=2), 19)),
+        "private": make_event(
+            home, "Pårørendemøde", start=at(today, 16), relatives_only=True
+        ),
+        "other_home": make_event(tree.home_b, "Banko i Engbo", start=at(today, 15)),
+        "next_week": make_event(home, "Julefrokost", start=at(today + dt.timedelta(days=7), 12)),
+        "last_week": make_event(home, "Gåtur", start=at(today - dt.timedelta(days=7), 12)),
+    }
+
+
+def test_screen_shows_today_and_the_rest_of_the_week(client, tree, week):
+    response = client.get(tree.home_a.url + "skaerm/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kaffe i haven" in html
+    assert "Bål ved søen" in html
+    assert "fredag 4. december" in html
+    # Over already, another home's, or outside this week.
+    for title in ("Morgengymnastik", "Banko i Engbo", "Julefrokost", "Gåtur"):
+        assert title not in html
+    # The pictogram and the easy-read text of today's event.
+    assert "/static/pictograms/kaffe.svg" in html
+    assert "Vi drikker kaffe sammen." in html
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_relatives_only_events_never_on_the_screen_even_for_the_homes_relatives(
+    client, tree, week, staff_a
+):
+    for user in (None, staff_a):
+        if user:
+            client.force_login(user)
+        for path in ("skaerm/", "skaerm/indhold/"):
+            html = client.get(tree.home_a.url + path).content.decode()
+            assert "Pårørendemøde" not in html
+
+
+def test_the_fragment_is_the_content_alone_and_answers_304_when_unchanged(client, tree, week):
+    url = tree.home_a.url + "skaerm/indhold/"
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and "Kaffe i haven" in html
+    assert "no-cache" in response["Cache-Control"]
+    again = client.get(url, headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_the_service_worker_is_served_under_the_screens_path(client, tree):
+    response = client.get(tree.home_a.url + "skaerm/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    body = response.content.decode()
+    assert f'"{tree.home_a.url}skaerm/"' in body
+    assert "caches.match" in body
+
+
+def test_screen_queries_do_not_grow_with_the_events(
+    client, tree, week, now, django_assert_max_num_queries
+):
+    url = tree.home_a.url + "skaerm/indhold/"
+    client.get(url)  # renditions made once
+    with django_assert_max_num_queries(SCREEN_QUERIES):
+        client.get(url)
+    for hour in range(10, 22):
+        make_event(tree.home_a, f"Aktivitet {hour}", start=at(now.date(), hour),
+                   image=make_image(f"Billede {hour}"))
+    client.get(url)
+    with django_assert_max_num_queries(SCREEN_QUERIES):
+        client.get(url)
+
+
+def test_event_pictures_gives_the_events_own_image_and_pictogram(tree, week):
+    events = [week["kaffe"], week["friday"]]
+    pictures = event_pictures(events, PhotoAudience.HOME)
+    assert pictures[week["kaffe"].pk].url.endswith(".png")
+    assert pictures[week["kaffe"].pk].pictogram == "kaffe"
+    assert pictures[week["friday"].pk].url is None
+
+
+def test_screen_content_without_events_says_so(client, tree, now, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    content = screen_content(tree.home_b)
+    assert content["today_events"] == [] and content["week_days"] == []
+    html = client.get(tree.home_b.url + "skaerm/").content.decode()
+    assert "Der står ikke mere i kalenderen i dag." in html
+
+
+def test_screen_of_an_unpublished_home_is_404(client, tree):
+    tree.home_b.unpublish()
+    assert client.get("/engbo/skaerm/").status_code == 404
