@@ -122,10 +122,13 @@ def parse_week(raw: str | None, today: dt.date | None = None) -> dt.date:
         raise BadPeriod(_("Skriv ugen som år og ugenummer, f.eks. 2026-W49."))
     year, week = int(match[1]), int(match[2])
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise BadPeriod(_("Vælg en uge mellem år %(first)s og %(last)s.") % {
-            "first": FIRST_YEAR,
-            "last": LAST_YEAR,
-        })
+        raise BadPeriod(
+            _("Vælg en uge mellem år %(first)s og %(last)s.")
+            % {
+                "first": FIRST_YEAR,
+                "last": LAST_YEAR,
+            }
+        )
     try:
         return dt.date.fromisocalendar(year, week, 1)
     except ValueError as error:

@@ -17,9 +17,13 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from .models import BotilbudPage
-
-from .printing import PdfUnavailable, embed_pictures, pdf_response, pdf_unavailable_response
-from .printing import render_pdf
+from .printing import (
+    PdfUnavailable,
+    embed_pictures,
+    pdf_response,
+    pdf_unavailable_response,
+    render_pdf,
+)
 from .screen import BadPeriod, parse_week, screen_content, week_poster_content
 
 logger = logging.getLogger(__name__)
@@ -35,11 +39,7 @@ def live_home(request, home_slug: str) -> BotilbudPage:
     if site is None:
         raise Http404
     home = (
-        BotilbudPage.objects.live()
-        .public()
-        .child_of(site.root_page)
-        .filter(slug=home_slug)
-        .first()
+        BotilbudPage.objects.live().public().child_of(site.root_page).filter(slug=home_slug).first()
     )
     if home is None:
         raise Http404
@@ -117,8 +117,12 @@ def week_poster(request, home_slug: str):
         (time.perf_counter() - started) * 1000,
     )
     year, week = monday.isocalendar()[:2]
-    return pdf_response(pdf, _("ugeplan-%(home)s-%(year)s-uge-%(week)02d.pdf") % {
-        "home": home.slug,
-        "year": year,
-        "week": week,
-    })
+    return pdf_response(
+        pdf,
+        _("ugeplan-%(home)s-%(year)s-uge-%(week)02d.pdf")
+        % {
+            "home": home.slug,
+            "year": year,
+            "week": week,
+        },
+    )

@@ -172,9 +172,7 @@ class EventPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, EasyReadConte
             heading=_("Tidspunkt"),
         ),
         FieldPanel("intro"),
-        MultiFieldPanel(
-            [FieldPanel("easy_read"), FieldPanel("pictogram")], heading=_("Let læst")
-        ),
+        MultiFieldPanel([FieldPanel("easy_read"), FieldPanel("pictogram")], heading=_("Let læst")),
         FieldPanel("image"),
         FieldPanel("body"),
         MultiFieldPanel(

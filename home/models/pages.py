@@ -324,9 +324,7 @@ class NewsPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, EasyReadConten
         FieldPanel("date"),
         FieldPanel("relatives_only"),
         FieldPanel("intro"),
-        MultiFieldPanel(
-            [FieldPanel("easy_read"), FieldPanel("pictogram")], heading=_("Let læst")
-        ),
+        MultiFieldPanel([FieldPanel("easy_read"), FieldPanel("pictogram")], heading=_("Let læst")),
         FieldPanel("image"),
         FieldPanel("body"),
     ]

@@ -1,48 +1,14 @@
 """The notice-board screen /<home>/skaerm/: today's and this week's events, for everyone."""
 
-import datetime as dt
-
-import pytest
 from django.utils import timezone
 
 from home.screen import PhotoAudience, event_pictures, screen_content
 
 from ..conftest import make_event, make_image
-
+from .conftest import at
 
 # The site, the home (route), the view restrictions, the events, their renditions …
 SCREEN_QUERIES = 7
-
-
-def at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-@pytest.fixture
-def now():
-    # A Wednesday morning: today has events left, and the week has days after today.
-    return at(dt.date(2026, 12, 2), 9)
-
-
-@pytest.fixture
-def week(tree, now, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    home = tree.home_a
-    today = now.date()
-    return {
-        "kaffe": make_event(
-            home, "Kaffe i haven", start=at(today, 14), pictogram="kaffe",
-            easy_read="Vi drikker kaffe sammen.", image=make_image("Haven"),
-        ),
-        "done": make_event(home, "Morgengymnastik", start=at(today, 6), end=at(today, 7)),
-        "friday": make_event(home, "Bål ved søen", start=at(today + dt.timedelta(days=2), 19)),
-        "private": make_event(
-            home, "Pårørendemøde", start=at(today, 16), relatives_only=True
-        ),
-        "other_home": make_event(tree.home_b, "Banko i Engbo", start=at(today, 15)),
-        "next_week": make_event(home, "Julefrokost", start=at(today + dt.timedelta(days=7), 12)),
-        "last_week": make_event(home, "Gåtur", start=at(today - dt.timedelta(days=7), 12)),
-    }
 
 
 def test_screen_shows_today_and_the_rest_of_the_week(client, tree, week):
@@ -101,8 +67,12 @@ def test_screen_queries_do_not_grow_with_the_events(
     with django_assert_max_num_queries(SCREEN_QUERIES):
         client.get(url)
     for hour in range(10, 22):
-        make_event(tree.home_a, f"Aktivitet {hour}", start=at(now.date(), hour),
-                   image=make_image(f"Billede {hour}"))
+        make_event(
+            tree.home_a,
+            f"Aktivitet {hour}",
+            start=at(now.date(), hour),
+            image=make_image(f"Billede {hour}"),
+        )
     client.get(url)
     with django_assert_max_num_queries(SCREEN_QUERIES):
         client.get(url)
