@@ -1,7 +1,8 @@
 """Where files live, and how private ones are handed out.
 
 One storage for every file field: names under ``documents/`` (Wagtail's documents) and
-``dialog/`` (attachments on dialog messages) are kept in PRIVATE_ROOT, which no URL maps to,
+``dialog/`` (attachments on dialog messages) and ``photos/`` (photos of residents and their
+renditions, see residents.visibility) are kept in PRIVATE_ROOT, which no URL maps to,
 and have no URL of their own (``url()`` raises NotImplementedError, as Wagtail expects of
 a storage without URLs); they
 are only ever served by a view that has asked ``access.rules`` first. Everything else (images
@@ -17,7 +18,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils._os import safe_join
 from django.utils.deconstruct import deconstructible
 
-PRIVATE_PREFIXES = ("documents/", "dialog/")
+PRIVATE_PREFIXES = ("documents/", "dialog/", "photos/")
 
 
 def is_private_name(name: str) -> bool:

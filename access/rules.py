@@ -197,3 +197,44 @@ def may_read_thread(user, thread) -> bool:
     if not is_connected(user, thread.botilbud_id):
         return False
     return private or thread.last_message_at is not None or thread.started_by_id == user.pk
+
+
+# --- Residents' networks --------------------------------------------------------------------
+
+
+def network_resident_q(user, field: str = "pk") -> Q:
+    """Residents (``field`` holds a resident's id) in whose network ``user`` is: an approved
+    connection to the resident AND an approved connection to the resident's home (ending
+    the home connection ends the network too). One subquery in the caller's statement."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    connection = _model("residents.ResidentConnection")
+    approved_homes = _approved().filter(relative_id=user.pk).values("botilbud_id")
+    residents = connection.objects.filter(
+        relative_id=user.pk,
+        status=connection.Status.APPROVED,
+        resident__botilbud_id__in=approved_homes,
+    ).values("resident_id")
+    return Q(**{f"{field}__in": residents})
+
+
+def is_in_network(user, resident) -> bool:
+    """True when ``user`` belongs to the resident's own network (see network_resident_q)."""
+    if not _signed_in(user):
+        return False
+    return (
+        _model("residents.Resident")
+        .objects.filter(pk=resident.pk)
+        .filter(network_resident_q(user))
+        .exists()
+    )
+
+
+def may_open_resident_album(user, resident) -> bool:
+    """A resident's album ("Min hverdag") is for their own network and their home's staff."""
+    return is_staff_of(user, resident.botilbud_id) or is_in_network(user, resident)
+
+
+def may_manage_residents(user, botilbud_id: int | None) -> bool:
+    """Residents, consents, photos and posts are kept by the home's staff."""
+    return is_staff_of(user, botilbud_id)

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("participation.urls")),
     path("", include("home.screen_urls")),
     path("dialog/", include("dialog.urls")),
+    path("", include("residents.urls")),
     # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth);
     # anymail's views, each event handled once and a malformed body answered 400.
     path("anymail/", include("outbox.webhook_urls")),

@@ -16,9 +16,9 @@ BUDGETS = {
     "calendar": 9,
     "calendar_month": 8,
     "directory": 7,
-    "news": 8,
-    "event": 8,
-    "event_signup": 9,
+    "news": 9,  # +1: the photos of residents on the page (residents.visibility)
+    "event": 9,  # +1: its photos of residents
+    "event_signup": 10,  # +1: its photos of residents
     "volunteer_call": 8,
 }
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "newsletters",
     "participation",
     "dialog",
+    "residents",
     "outbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -285,6 +286,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "txt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# The image library is public; its form tells editors that photos of residents belong in
+# residents (consent-checked, private files).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "residents.forms.NoResidentsImageForm"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 LOGGING = {

@@ -1,0 +1,86 @@
+"""Admin menu, URLs and log actions for residents and their photos."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from access.rules import staff_home_ids
+
+from . import admin_views as views
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [
+        path("beboere/", views.residents_index, name="residents_admin_index"),
+        path("beboere/<id:pk>/samtykke/", views.consent_view, name="residents_admin_consent"),
+        path("beboere/<id:pk>/min-hverdag/", views.post_view, name="residents_admin_post"),
+        path(
+            "beboere/tilknytning/<id:pk>/<str:action>/",
+            views.connection_action,
+            name="residents_admin_connection",
+        ),
+        path("fotos/", views.photos_index, name="residents_admin_photos"),
+        path("fotos/upload/", views.upload_view, name="residents_admin_upload"),
+        path("fotos/<id:pk>/", views.photo_edit, name="residents_admin_photo"),
+        path("fotos/anmodninger/", views.reports_index, name="residents_admin_reports"),
+        path(
+            "fotos/anmodninger/<id:pk>/<str:action>/",
+            views.report_action,
+            name="residents_admin_report",
+        ),
+    ]
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return staff_home_ids(request.user) != []
+
+
+@hooks.register("register_admin_menu_item")
+def register_residents_menu_item():
+    return StaffMenuItem(
+        _("Beboere"),
+        reverse("residents_admin_index"),
+        name="residents",
+        icon_name="user",
+        order=330,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_photos_menu_item():
+    return StaffMenuItem(
+        _("Fotos af beboere"),
+        reverse("residents_admin_photos"),
+        name="resident-photos",
+        icon_name="image",
+        order=331,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action("residents.consent", _("Ændr fotosamtykke"), _("Fotosamtykke ændret"))
+    actions.register_action(
+        "residents.connection.request", _("Bed om tilknytning til beboer"), _("Bedt om tilknytning")
+    )
+    actions.register_action(
+        "residents.connection.approve", _("Godkend tilknytning til beboer"), _("Godkendt")
+    )
+    actions.register_action(
+        "residents.connection.decline", _("Afvis tilknytning til beboer"), _("Afvist")
+    )
+    actions.register_action(
+        "residents.connection.end", _("Afslut tilknytning til beboer"), _("Afsluttet")
+    )
+    actions.register_action(
+        "residents.photo.tag", _("Marker beboere på foto"), _("Beboere markeret")
+    )
+    actions.register_action(
+        "residents.photo.report", _("Bed om at fjerne foto"), _("Bedt om at fjerne foto")
+    )
+    actions.register_action(
+        "residents.photo.report_handled", _("Behandl anmodning om foto"), _("Anmodning behandlet")
+    )
