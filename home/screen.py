@@ -1,12 +1,17 @@
 """What a home shows on its notice-board screen, its week poster and its printed monthly letter.
 
 The screen hangs in the common room, where visitors pass; the poster hangs on the notice board.
-Both are therefore built for everyone: never a relatives-only news item or event, and only
-pictures that the audience ``HOME`` may see (public photos and photos whose residents consented
-to *botilbuddet*; never *mit netværk*). The printed letter goes to relatives by post and may be
-passed on, so it is built for ``PUBLIC``, as the e-mail digests are.
+Both are therefore built for everyone: never a relatives-only news item or event, and never a
+photo of a resident who consented to *mit netværk* (or *ingen*). The printed letter goes to
+relatives by post and may be passed on, so it is built for ``PUBLIC``, as the e-mail digests.
 
 One function decides which picture goes with which event or news item: ``event_pictures``.
+
+The screen and the poster are addresses anyone can open (``/<home>/skaerm/``,
+``/<home>/uge.pdf``), and the photo files are served only to viewers ``residents`` allows;
+until a screen is paired with its home (a device token, not built), both therefore show the
+PUBLIC photos: *botilbuddet* photos on a public address would reach the whole internet.
+``WALL_AUDIENCE`` is the one setting to change once that exists.
 """
 
 import datetime as dt
@@ -36,10 +41,14 @@ LETTER_EVENTS_LIMIT = 30
 
 
 class PhotoAudience(StrEnum):
-    """Who looks at a picture (mirrors residents.visibility's audiences)."""
+    """Who looks at a picture (residents.visibility's audiences PUBLIC and HOME)."""
 
     PUBLIC = "public"  # anyone: the public site, feeds, digests, the printed letter
     HOME = "home"  # the home's own walls: screen and poster (public + "botilbuddet" photos)
+
+
+# Who the screen's and the poster's photos are for (see the module's docstring).
+WALL_AUDIENCE = PhotoAudience.PUBLIC
 
 
 class BadPeriod(ValueError):
@@ -73,17 +82,43 @@ def event_pictures(
 ) -> dict[int, Picture]:
     """The picture each event or news item may show to ``audience``, by page id.
 
-    Today this is the item's own image (chosen by staff in the admin) and its pictogram.
-    FOR THE INTEGRATOR: when residents' consented photos exist (``residents.visibility``),
-    this is the one place to ask it which photos of an item ``audience`` may see
-    (PUBLIC -> only "offentligt"/nobody recognisable; HOME -> also "botilbuddet"; never
-    "mit netværk"). The screen, the poster and the printed letter all call only this.
-    One query for all renditions, however many items.
+    First a consented resident photo attached to the item, as ``residents.visibility``
+    decides for ``audience`` (PUBLIC: only photos all of whose residents consented to
+    *offentligt*, or with nobody recognisable; HOME: also *botilbuddet*; never *mit
+    netværk*); else the item's own Wagtail image (nobody recognisable, see residents);
+    beside it the item's pictogram. Three queries for any number of items.
     """
+    # Imported here: residents is an app beside home (its models point at home's).
+    from residents.models import PhotoRendition
+    from residents.visibility import Audience, photo_url, photos_on_pages
+
+    viewer = Audience.HOME if audience == PhotoAudience.HOME else Audience.PUBLIC
+    home_ids = {item.botilbud_id for item in items}
+    photos: dict[int, list] = {}
+    if items:
+        for home_id in home_ids:
+            ids = [item.pk for item in items if item.botilbud_id == home_id]
+            photos.update(photos_on_pages(ids, viewer, botilbud_id=home_id))
+    first_photos = {page_id: found[0] for page_id, found in photos.items() if found}
+    photo_files = {
+        rendition.photo_id: rendition
+        for rendition in PhotoRendition.objects.filter(
+            photo__in=list(first_photos.values()), size="small"
+        )
+    }
     images = [item.image for item in items if getattr(item, "image_id", None)]
     prefetch_renditions(images, filter_spec)
     pictures = {}
     for item in items:
+        photo = first_photos.get(item.pk)
+        if photo is not None:
+            pictures[item.pk] = Picture(
+                url=photo_url(photo, "small"),
+                alt=photo.caption,
+                rendition=photo_files.get(photo.pk),
+                pictogram=item.pictogram,
+            )
+            continue
         rendition = item.image.get_rendition(filter_spec) if item.image_id else None
         pictures[item.pk] = Picture(
             url=rendition.url if rendition else None,
@@ -186,7 +221,7 @@ def screen_content(home: BotilbudPage, now: dt.datetime | None = None) -> dict:
     today = timezone.localtime(now).date()
     monday = today - dt.timedelta(days=today.weekday())
     events = _events_between(home, monday, monday + dt.timedelta(days=7))[:SCREEN_EVENTS_LIMIT]
-    attach_pictures(events, event_pictures(events, PhotoAudience.HOME, SCREEN_IMAGE))
+    attach_pictures(events, event_pictures(events, WALL_AUDIENCE, SCREEN_IMAGE))
     days = _days(events, monday, 7)
     today_events = next(day.events for day in days if day.date == today)
     return {
@@ -200,7 +235,7 @@ def screen_content(home: BotilbudPage, now: dt.datetime | None = None) -> dict:
 
 def week_poster_content(home: BotilbudPage, monday: dt.date) -> dict:
     events = _events_between(home, monday, monday + dt.timedelta(days=7))
-    attach_pictures(events, event_pictures(events, PhotoAudience.HOME, POSTER_IMAGE))
+    attach_pictures(events, event_pictures(events, WALL_AUDIENCE, POSTER_IMAGE))
     return {
         "home": home,
         "monday": monday,

@@ -117,8 +117,8 @@ def test_poster_queries_do_not_grow_with_the_events(
         client.get("/solgarden/uge.pdf")
 
 
-# The site, the home, the events, the renditions.
-POSTER_QUERIES = 5
+# The site, the home, the events, residents' photos and their files, the images' renditions.
+POSTER_QUERIES = 7
 
 
 # -- the printed monthly letter (admin) ------------------------------------------------------

@@ -7,8 +7,9 @@ from home.screen import PhotoAudience, event_pictures, screen_content
 from ..conftest import make_event, make_image
 from .conftest import at
 
-# The site, the home (route), the view restrictions, the events, their renditions …
-SCREEN_QUERIES = 7
+# Routing (site, home), view restrictions, the events, residents' photos for them, those
+# photos' files (only when there are any), the events' own images' renditions.
+SCREEN_QUERIES = 9
 
 
 def test_screen_shows_today_and_the_rest_of_the_week(client, tree, week):
