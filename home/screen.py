@@ -32,8 +32,8 @@ POSTER_IMAGE = "fill-480x300-c50"
 # The years a week or month may name: enough for any real poster, small enough that no date
 # arithmetic can overflow.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 # The screen lists at most this many events (a week of a busy home fits several times).
 SCREEN_EVENTS_LIMIT = 40
 LETTER_NEWS_LIMIT = 12

@@ -4,6 +4,7 @@ from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
@@ -280,6 +281,8 @@ class EasyReadContent(models.Model):
     easy_read = models.TextField(
         _("let læst version"),
         max_length=300,
+        # A TextField's max_length only reaches the form; the validator holds it everywhere.
+        validators=[MaxLengthValidator(300)],
         blank=True,
         help_text=_("Få, korte sætninger med almindelige ord. Vises, når man vælger »Let læst«."),
     )

@@ -31,6 +31,9 @@ self.addEventListener("fetch", (event) => {
         if (response.ok) {
           const copy = response.clone();
           event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
+        } else if (response.status === 404 || response.status === 410) {
+          // Gone (a photo whose consent was withdrawn, say): not kept for offline either.
+          event.waitUntil(caches.open(CACHE).then((cache) => cache.delete(request)));
         }
         return response;
       })
