@@ -12,6 +12,7 @@ Last line: one JSON object with the figures.
 """
 
 import argparse
+import io
 import datetime as dt
 import json
 import re
@@ -159,6 +160,7 @@ def main() -> None:
             figures["floor_median_ms"] = round(floor, 2)
 
         from django.contrib.auth import get_user_model
+        from pypdf import PdfReader
 
         admin = get_user_model().objects.create_superuser("bench", "bench@example.dk", "x")
         client.force_login(admin)
@@ -175,6 +177,7 @@ def main() -> None:
                 samples.append((time.perf_counter() - started) * 1000)
             figures[f"{name}_pdf_median_ms"] = round(statistics.median(samples), 1)
             figures[f"{name}_pdf_bytes"] = len(response.content)
+            figures[f"{name}_pdf_pages"] = len(PdfReader(io.BytesIO(response.content)).pages)
         figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
     finally:
         teardown()
