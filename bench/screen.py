@@ -12,8 +12,8 @@ Last line: one JSON object with the figures.
 """
 
 import argparse
-import io
 import datetime as dt
+import io
 import json
 import re
 import statistics
