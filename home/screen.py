@@ -36,6 +36,8 @@ WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 # The screen lists at most this many events (a week of a busy home fits several times).
 SCREEN_EVENTS_LIMIT = 40
+# More events than this and the poster sets its days in two columns.
+POSTER_ONE_COLUMN_EVENTS = 8
 LETTER_NEWS_LIMIT = 12
 LETTER_EVENTS_LIMIT = 30
 
@@ -243,6 +245,7 @@ def week_poster_content(home: BotilbudPage, monday: dt.date) -> dict:
         "week_number": monday.isocalendar().week,
         "days": _days(events, monday, 7),
         "has_events": bool(events),
+        "busy": len(events) > POSTER_ONE_COLUMN_EVENTS,
     }
 
 
