@@ -93,6 +93,7 @@ bench: setup
 	$(BIN)/python bench/dialog.py
 	$(BIN)/python bench/mail.py --subscribers 20000
 	$(BIN)/python bench/photos.py --photos 30
+	$(BIN)/python bench/screen.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var media db.sqlite3

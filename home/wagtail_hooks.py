@@ -14,6 +14,7 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import admin_printing  # noqa: F401 (registers the monthly letter's admin views)
 from .ical_import import MAX_FILE_BYTES, import_calendar, too_large_message
 from .models import CalendarImport, Organisation
 from .tasks import import_organisation_calendar

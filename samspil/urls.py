@@ -32,6 +32,7 @@ urlpatterns = [
     path("nyhedsbrev/", include("newsletters.urls")),
     path("feeds/", include("home.feed_urls", namespace="feeds")),
     path("", include("participation.urls")),
+    path("", include("home.screen_urls")),
     path("dialog/", include("dialog.urls")),
     path("", include("residents.urls")),
     # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth);

@@ -4,6 +4,7 @@ from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
@@ -16,6 +17,8 @@ from wagtail.models import PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 
 from access.rules import may_see_relatives_only, relatives_only_access_q
+
+from ..pictograms import PICTOGRAM_CHOICES, PICTOGRAMS, pictogram_url
 
 # The view restrictions as seen by the current request, loaded at most once per request
 # (see home.middleware.ViewRestrictionsPerRequest); None outside a request.
@@ -266,3 +269,38 @@ def page_number(raw: str | None) -> int:
     except ValueError:
         return 1
     return number if number >= 1 else 1
+
+
+class EasyReadContent(models.Model):
+    """A short *let læst* version and a pictogram (home.pictograms) beside the usual text.
+
+    The site shows them when a reader turns on easy-read; the home's screen and week poster
+    show them wherever they are present.
+    """
+
+    easy_read = models.TextField(
+        _("let læst version"),
+        max_length=300,
+        # A TextField's max_length only reaches the form; the validator holds it everywhere.
+        validators=[MaxLengthValidator(300)],
+        blank=True,
+        help_text=_("Få, korte sætninger med almindelige ord. Vises, når man vælger »Let læst«."),
+    )
+    pictogram = models.CharField(
+        _("piktogram"),
+        max_length=20,
+        blank=True,
+        choices=PICTOGRAM_CHOICES,
+        help_text=_("Et billede, der viser, hvad det handler om (på skærmen og ugeplakaten)."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def pictogram_url(self) -> str | None:
+        return pictogram_url(self.pictogram) if self.pictogram else None
+
+    @property
+    def pictogram_label(self) -> str:
+        return str(PICTOGRAMS.get(self.pictogram, ""))

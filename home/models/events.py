@@ -15,7 +15,13 @@ from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from ..blocks import BodyBlock
-from .base import BelongsToBotilbud, LeanPage, RelativesOnlyContent, RelativesOnlyQuerySet
+from .base import (
+    BelongsToBotilbud,
+    EasyReadContent,
+    LeanPage,
+    RelativesOnlyContent,
+    RelativesOnlyQuerySet,
+)
 
 
 class Audience(models.TextChoices):
@@ -47,6 +53,8 @@ class EventQuerySet(RelativesOnlyQuerySet):
             "accessible_toilet",
             "hearing_loop",
             "quiet_room",
+            "easy_read",
+            "pictogram",
         ).annotate(home_title=F("botilbud__title"), organiser_name=F("organiser__name"))
 
 
@@ -72,7 +80,7 @@ class EventPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class EventPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, Page):
+class EventPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, EasyReadContent, Page):
     start = models.DateTimeField(_("starter"))
     end = models.DateTimeField(_("slutter"), null=True, blank=True)
     all_day = models.BooleanField(_("hele dagen"), default=False)
@@ -164,6 +172,7 @@ class EventPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, Page):
             heading=_("Tidspunkt"),
         ),
         FieldPanel("intro"),
+        MultiFieldPanel([FieldPanel("easy_read"), FieldPanel("pictogram")], heading=_("Let læst")),
         FieldPanel("image"),
         FieldPanel("body"),
         MultiFieldPanel(

@@ -15,6 +15,7 @@ from wagtail.search import index
 from ..blocks import BodyBlock, FacilityBlock
 from .base import (
     BelongsToBotilbud,
+    EasyReadContent,
     LeanPage,
     RelativesOnlyContent,
     RelativesOnlyQuerySet,
@@ -233,6 +234,19 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
             template="home/botilbud_news.html",
         )
 
+    # The notice-board screen (home.screen_views; its worker and the poster: home/screen_urls).
+    @path("skaerm/", name="screen")
+    def screen(self, request):
+        from ..screen_views import screen
+
+        return screen(request, self)
+
+    @path("skaerm/indhold/", name="screen_content")
+    def screen_content(self, request):
+        from ..screen_views import screen_fragment
+
+        return screen_fragment(request, self)
+
     def news_archive_url(self, request=None) -> str:
         return self.get_url(request) + self.reverse_subpage("news")
 
@@ -268,12 +282,21 @@ class NewsPageQuerySet(RelativesOnlyQuerySet):
         together with other images, its renditions in a second query)."""
         return (
             (with_image(self, "image", CARD_IMAGE) if renditions else self.select_related("image"))
-            .only("title", "url_path", "date", "intro", "image", "relatives_only")
+            .only(
+                "title",
+                "url_path",
+                "date",
+                "intro",
+                "image",
+                "relatives_only",
+                "easy_read",
+                "pictogram",
+            )
             .annotate(home_title=F("botilbud__title"))
         )
 
 
-class NewsPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, Page):
+class NewsPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, EasyReadContent, Page):
     """News from a home: where "vis hvad der sker" happens."""
 
     date = models.DateField(_("dato"), default=timezone.localdate)
@@ -301,12 +324,14 @@ class NewsPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, Page):
         FieldPanel("date"),
         FieldPanel("relatives_only"),
         FieldPanel("intro"),
+        MultiFieldPanel([FieldPanel("easy_read"), FieldPanel("pictogram")], heading=_("Let læst")),
         FieldPanel("image"),
         FieldPanel("body"),
     ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
+        index.SearchField("easy_read"),
         index.SearchField("body"),
         index.FilterField("date"),
         index.FilterField("botilbud"),

@@ -362,6 +362,18 @@ HOMES = [
         ],
         "events": [
             _event(
+                "Eftermiddagskaffe i fællesstuen",
+                0,
+                time=(15, 0),
+                hours=1,
+                audience="residents",
+                location="Fællesstuen, Solgården",
+                intro="Kaffe, te og kage i fællesstuen. Pårørende er velkomne til at kigge ind.",
+                easy_read="Vi drikker kaffe og spiser kage i fællesstuen.",
+                pictogram="kaffe",
+                access=("step_free", "accessible_toilet"),
+            ),
+            _event(
                 "Fællessang med Tønder Kirkekor",
                 4,
                 time=(15, 0),
@@ -376,6 +388,8 @@ HOMES = [
                     "beboerne – og alle andre, der har lyst til at synge med."
                 ),
                 text=p("Der er kaffe og kage bagefter. Sanghæfter med store bogstaver."),
+                easy_read="Koret kommer. Vi synger sange sammen.",
+                pictogram="sang",
                 access=("step_free", "accessible_toilet", "hearing_loop"),
                 image=Img("Tønder Kirkekor synger for beboerne på Solgården", "Fællessang"),
             ),
@@ -406,6 +420,8 @@ HOMES = [
                 audience="residents",
                 location="Bålhytten, Solgården",
                 intro="Vi tænder bål i bålhytten, bager snobrød og synger et par sange.",
+                easy_read="Vi laver bål og bager snobrød.",
+                pictogram="baal",
                 text=p("Tag varmt tøj på. Vi har tæpper til dem, der fryser."),
                 access=("step_free",),
                 accessibility_notes="Grusstien til bålhytten kan køres med kørestol.",
@@ -1640,6 +1656,8 @@ class _Seeder:
             title=spec["title"],
             date=date,
             intro=spec["intro"],
+            easy_read=spec.get("easy_read", ""),
+            pictogram=spec.get("pictogram", ""),
             image=main_image,
             body=body,
             first_published_at=self.at(-spec["days_ago"], 9, 30),
@@ -1685,6 +1703,8 @@ class _Seeder:
             hearing_loop="hearing_loop" in access,
             quiet_room="quiet_room" in access,
             accessibility_notes=spec.get("accessibility_notes", ""),
+            easy_read=spec.get("easy_read", ""),
+            pictogram=spec.get("pictogram", ""),
             **self.signup_fields(spec.get("signup")),
         )
 
