@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "newsletters",
     "participation",
     "dialog",
+    "facilities",
     "outbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
