@@ -92,6 +92,7 @@ bench: setup
 	$(BIN)/python bench/events.py
 	$(BIN)/python bench/dialog.py
 	$(BIN)/python bench/mail.py --subscribers 20000
+	$(BIN)/python bench/facilities.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var media db.sqlite3
