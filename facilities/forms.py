@@ -164,8 +164,13 @@ class BookingForm(forms.Form):
             self.fields["requesting_home"].choices = [("", "—"), *own.values_list("pk", "title")]
         organisations = Organisation.objects.order_by("name").values_list("pk", "name")
         self.fields["organisation"].choices = [("", "—"), *organisations]
-        kinds = [(k, label) for k, label in BookerKind.choices if facility.lends_to(k)]
-        self.fields["kind"].choices = [("", _("Vælg")), *kinds]
+        # Every kind is offered, so choosing one the facility does not lend to is answered
+        # by name (clean_kind) rather than as a choice missing from the list.
+        self.fields["kind"].choices = [("", _("Vælg")), *BookerKind.choices]
+        self.fields["kind"].help_text = _("%(facility)s kan lånes af: %(kinds)s.") % {
+            "facility": facility.name,
+            "kinds": ", ".join(facility.allowed_kinds).lower(),
+        }
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
