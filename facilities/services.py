@@ -287,7 +287,7 @@ def request_booking(
                 booking.decided_by, booking.decided_at = user, timezone.now()
                 booking.save(update_fields=["decided_by", "decided_at"])
                 log(booking, "samspil.booking.book", user=user)
-                _publish_event(booking, user)
+                publish_booking_event(booking, user)
                 _mail_requester(booking, "approved", automatic=False)
                 _mail_staff(booking, "booked")
             else:
@@ -324,7 +324,7 @@ def approve_booking(booking: Booking, *, user) -> Booking:
             booking.decided_by, booking.decided_at = user, timezone.now()
             booking.save(update_fields=["status", "decided_by", "decided_at"])
             log(booking, "samspil.booking.approve", user=user)
-            _publish_event(booking, user)
+            publish_booking_event(booking, user)
             _mail_requester(booking, "approved")
     except IntegrityError as error:
         # booking_no_overlap (PostgreSQL): a parallel approval got there first.
@@ -378,7 +378,7 @@ def cancel_booking(booking: Booking, *, user=None, reason: str = "") -> Booking:
     return booking
 
 
-def _publish_event(booking: Booking, user) -> None:
+def publish_booking_event(booking: Booking, user) -> None:
     """An approved booking marked as a public event becomes an event in the calendar: a live
     EventPage under the owning home, organised by the association if one is named."""
     if not booking.public_event or booking.event_id:

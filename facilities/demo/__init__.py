@@ -10,6 +10,7 @@ from django.utils import timezone
 from home.models import BotilbudPage, Organisation
 
 from ..models import Booking, Facility, OpeningHours
+from ..services import publish_booking_event
 
 DATA = Path(__file__).with_name("facilities.json")
 
@@ -60,7 +61,7 @@ def seed_demo_facilities() -> int:
         if facility is None:
             continue
         home = homes.get(spec.get("requesting_home", ""))
-        Booking.objects.create(
+        booking = Booking.objects.create(
             facility=facility,
             kind=spec["kind"],
             requesting_home=home,
@@ -75,5 +76,7 @@ def seed_demo_facilities() -> int:
             status=spec["status"],
             public_event=spec.get("public_event", False),
         )
+        if booking.status == Booking.Status.APPROVED:
+            publish_booking_event(booking, None)  # a public one appears in the calendar
         created += 1
     return created
