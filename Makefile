@@ -94,6 +94,7 @@ bench: setup
 	$(BIN)/python bench/mail.py --subscribers 20000
 	$(BIN)/python bench/photos.py --photos 30
 	$(BIN)/python bench/screen.py
+	$(BIN)/python bench/facilities.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var media db.sqlite3

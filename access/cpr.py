@@ -1,4 +1,5 @@
-"""Danish CPR numbers must never be written into Samspil (dialog, residents, photos).
+"""Danish CPR numbers must never be written into the dialog or any other free text we store
+(booking purposes included): one guard for every app.
 
 A CPR number is DDMMYY-XXXX: a date of birth and four digits. We look for ten digits whose
 first six form a real date, written together or with a dash or space before the last four

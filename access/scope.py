@@ -6,9 +6,9 @@ far more than that. Every one of those surfaces asks this module instead:
 - pages: the subtrees of the homes the person works at, and elsewhere only what the public
   sees (live, without unpublished changes, without a view restriction, not relatives-only);
 - images and documents: those in collections the person may use (their home's);
-- models that hold personal data (subscribers, sign-ups, volunteers, proposals, the dialog,
-  the outbox, users): nothing unless the person holds a permission on the model, and for
-  home-bound rows only their own homes' rows;
+- models that hold personal data (subscribers, sign-ups, volunteers, proposals, facility
+  bookings, the dialog, the outbox, users): nothing unless the person holds a permission on
+  the model, and for home-bound rows only their own homes' rows;
 - anything else: what the model's permissions allow.
 
 Municipal admins keep everything.
@@ -44,6 +44,7 @@ PERSONAL_MODELS = frozenset(
         "residents.photorendition",
         "residents.residentpost",
         "residents.photoreport",
+        "facilities.booking",
         "outbox.outgoingmail",
         "outbox.suppressedaddress",
         "access.readlog",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from access.cpr import contains_cpr
 from access.rules import is_relative, is_staff_of
 from home.models import BotilbudPage
 from outbox.links import absolute
@@ -22,7 +23,6 @@ from outbox.services import queue_mail
 from participation.services import staff_addresses
 
 from . import signals
-from .cpr import contains_cpr
 from .models import Membership
 
 Status = Membership.Status

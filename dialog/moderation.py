@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from access.cpr import CPR_REFUSAL, contains_cpr
 from access.rules import is_staff_of
 from outbox.services import queue_mail
 
 from . import signals
-from .cpr import CPR_REFUSAL, contains_cpr
 from .models import Message, Report, Thread
 
 Status = Message.Status

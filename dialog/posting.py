@@ -24,11 +24,11 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.log_actions import log
 
+from access.cpr import CPR_REFUSAL, contains_cpr
 from access.rules import is_connected, is_staff_of
 
 from . import signals
 from .attachments import CheckedFile, check_files
-from .cpr import CPR_REFUSAL, contains_cpr
 from .models import Attachment, Message, Report, Thread
 
 Kind = Thread.Kind

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("home.screen_urls")),
     path("dialog/", include("dialog.urls")),
     path("", include("residents.urls")),
+    path("faciliteter/", include("facilities.urls")),
     # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth);
     # anymail's views, each event handled once and a malformed body answered 400.
     path("anymail/", include("outbox.webhook_urls")),

@@ -12,6 +12,7 @@ Markers: PRIVMARK is in what only Solgården's staff (and the one relative conce
 RELMARK is in Solgården's relatives-only content, which its approved relatives may see too.
 """
 
+import datetime as dt
 import json
 import os
 import re
@@ -31,6 +32,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from dialog.models import Attachment, Membership, Message, Report, Thread
+from facilities.models import Booking, Facility, OpeningHours
 from home.models import HomeStaffAccess
 from newsletters.models import Subscriber
 from outbox.models import OutgoingMail
@@ -163,6 +165,26 @@ def world(tree, settings, tmp_path):
         body_text="PRIVMARK",
     )
 
+    facility = Facility.objects.create(
+        id=VICTIM_ID, botilbud=home_a, name="Spabad", description="Varmtvandsbassin."
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(facility=facility, weekday=day, opens=dt.time(0), closes=dt.time(23))
+        for day in range(7)
+    )
+    booking_start = timezone.now() + dt.timedelta(hours=2)
+    booking = Booking.objects.create(
+        id=VICTIM_ID,
+        facility=facility,
+        kind="relative",
+        name="PRIVMARK Låner",
+        email="privmark.booking@example.dk",
+        for_whom="PRIVMARK beboere",
+        purpose="PRIVMARK formål",
+        start=booking_start,
+        end=booking_start + dt.timedelta(hours=1),
+    )
+
     staff_b = User.objects.create_user("medarbejder-engbo", "engbo@example.dk", "x")
     staff_b.groups.add(HomeStaffAccess.objects.get(botilbud=home_b).group)
     attackers = {
@@ -193,6 +215,8 @@ def world(tree, settings, tmp_path):
         "membership": list(Membership.objects.filter(relative=victim)),
         "report": [report],
         "outgoingmail": [mail],
+        "facility": [facility],
+        "booking": [booking],
         "user": [victim],
     }
     page_paths = [p.url_path for p in (rel_news, draft, rel_event)]
@@ -215,6 +239,8 @@ def _fingerprint(home_a, people) -> tuple:
         tuple(Thread.objects.order_by("pk").values_list("pk", "visibility", "closed_at")),
         tuple(Message.objects.order_by("pk").values_list("pk", "status", "body")),
         tuple(Membership.objects.order_by("pk").values_list("pk", "status")),
+        tuple(Booking.objects.order_by("pk").values_list("pk", "status", "start", "end")),
+        tuple(Facility.objects.order_by("pk").values_list("pk", "name", "shared", "botilbud")),
         Attachment.objects.count(),
         get_document_model().objects.count(),
         # The people who were there: a sign-in form may create an account for a new address.

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "participation",
     "dialog",
     "residents",
+    "facilities",
     "outbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

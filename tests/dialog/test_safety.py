@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from access.cpr import contains_cpr
 from dialog.attachments import MAX_SIZE
-from dialog.cpr import contains_cpr
 from dialog.models import Attachment, Message, Thread
 from dialog.posting import PostingRefused, post_message, start_thread
 from dialog.sanitise import render_body

@@ -1864,6 +1864,11 @@ class _Seeder:
 
         if participation := seed_demo_participation():
             self.created["participation"] += participation
+        # Facilities lent across homes and a few bookings (facilities app).
+        from facilities.demo import seed_demo_facilities
+
+        if facilities := seed_demo_facilities():
+            self.created["facilities"] += facilities
         # Relatives, a connection waiting for approval and two threads (dialog app).
         from dialog.demo import seed_demo_dialog
 
