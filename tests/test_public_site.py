@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import override_settings
 from wagtail.models import Site
 
@@ -133,6 +134,8 @@ def searchable(tree):
     make_event(tree.calendar, "Fællessang med Tønder Kirkekor", location="Tønder Kristkirke")
     make_news(tree.home_a, "Sansehaven er klar til foråret", intro="Kom og dufte til urterne.")
     make_call(tree.home_b, "Læsevenner søges", summary="Vi søger frivillige, der vil læse højt.")
+    make_event(tree.calendar, "Fælles gåtur i Løgumkloster", location="Klosterkirken")
+    make_news(tree.home_b, "Koncert i Kristkirken", intro="Danske sange gennem året.")
     Organisation.objects.create(
         name="LEV Tønder", kind=Organisation.Kind.INTEREST, description="Forening for familier."
     )
@@ -144,6 +147,13 @@ QUERIES = {
     "Kirkekor": "Fællessang med Tønder Kirkekor",
     "sansehave": "Sansehaven er klar til foråret",
     "frivillig": "Læsevenner søges",
+    # Danish word forms: plural and definite forms find the word they come from.
+    "frivillige": "Læsevenner søges",
+    "koncerter": "Koncert i Kristkirken",
+    "gåture": "Fælles gåtur i Løgumkloster",
+    "sansehaverne": "Sansehaven er klar til foråret",
+    # Typed half-way.
+    "sansehav": "Sansehaven er klar til foråret",
     "LEV": "LEV Tønder",
     "lev tønder": "LEV Tønder",
     "idræt": "Tønder Idrætsforening",
@@ -166,9 +176,37 @@ def test_search_result_shows_type_home_date_and_highlighted_excerpt(client, tree
     assert result.select_one(".search-result__date").get_text(strip=True)
     soup = parse(client.get("/soeg/", {"q": "frivillig"}))
     marks = [m.get_text() for m in soup.select(".search-result__excerpt mark")]
-    assert "frivillig" in marks
+    assert "frivillige" in marks  # the whole word the typed word is part of
     association = parse(client.get("/soeg/", {"q": "LEV"})).select_one(".search-result")
     assert association.select_one("a")["href"].startswith(tree.directory.url)
+
+
+def test_search_misses_what_is_not_there(client, tree, searchable):
+    """The word-part match is not a match-everything: unrelated words find nothing."""
+    for query in ("gløgg", "koncertsal", "frivilligcenter"):
+        soup = parse(client.get("/soeg/", {"q": query}))
+        assert not soup.select(".search-result"), query
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's own full-text configuration"
+)
+def test_postgresql_full_text_stems_danish(tree, searchable):
+    """On PostgreSQL the search backend itself stems Danish (the 'danish' configuration), so
+    the full-text match alone finds other forms of a word, without the word-part match."""
+    from wagtail.search.backends import get_search_backend
+
+    from home.models import NewsPage
+
+    backend = get_search_backend()
+    assert backend.config == "danish"
+    for query, title in (
+        ("sansehave", "Sansehaven er klar til foråret"),
+        ("koncerter", "Koncert i Kristkirken"),
+    ):
+        found = [page.title for page in backend.search(query, NewsPage.objects.live())]
+        assert title in found, (query, found)
+    assert not list(backend.search("sansehus", NewsPage.objects.live()))
 
 
 def test_search_excerpt_escapes_page_text(client, tree):
