@@ -32,7 +32,9 @@ def relative_threads(user) -> QuerySet[Thread]:
 def _unread_messages(user) -> QuerySet[Message]:
     """Published messages by others in the outer thread, newer than the relative's marker."""
     marker = ThreadRead.objects.filter(relative_id=user.pk, thread_id=OuterRef("thread_id"))
-    newer = marker.filter(Q(read_at__lt=OuterRef("created_at")) | Q(read_at__lt=OuterRef("moderated_at")))
+    newer = marker.filter(
+        Q(read_at__lt=OuterRef("created_at")) | Q(read_at__lt=OuterRef("moderated_at"))
+    )
     return (
         Message.objects.filter(thread_id=OuterRef("pk"), status=Message.Status.PUBLISHED)
         .exclude(author_id=user.pk)

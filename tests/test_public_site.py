@@ -268,3 +268,50 @@ def test_event_shows_when_and_where_before_the_sign_up_form(client, tree):
     body = client.get(event.url).content.decode()
     assert "signup-box" in body
     assert body.index('class="event-facts"') < body.index("signup-box")
+
+
+# --- The municipality's colours ----------------------------------------------------------------
+
+
+def test_colours_come_from_the_site_setting_as_a_versioned_stylesheet(client, tree):
+    soup = parse(client.get(tree.front.url))
+    href = soup.select_one('link[rel="stylesheet"][href^="/farver.css"]')["href"]
+    response = client.get(href)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    assert "--samspil-primary:#454545" in response.content.decode()
+    # Cached by browsers; a 304 for the same colours.
+    assert "max-age" in response["Cache-Control"]
+    assert client.get(href, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+    settings = MunicipalitySettings.for_site(Site.objects.get(is_default_site=True))
+    settings.colour_primary = "#00594f"
+    settings.colour_band = "#00594f"
+    settings.full_clean()
+    settings.save()
+    changed = parse(client.get(tree.front.url)).select_one('link[href^="/farver.css"]')["href"]
+    assert changed != href  # a new address: no browser keeps the old colours
+    css = client.get(changed).content.decode()
+    assert "--samspil-primary:#00594f" in css and "--samspil-band:#00594f" in css
+    # An inline style would need 'unsafe-inline'; the policy allows the site's own sheets.
+    policy = client.get(tree.front.url)["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("colour_primary", "blå", "seks tegn"),
+        ("colour_primary", "#ffdd00", "for lys"),  # white text on yellow: 1.4:1
+        ("colour_link", "#8fb3ff", "for lys"),
+        ("colour_band", "#e0e0e0", "for lys"),
+    ],
+)
+def test_colours_that_cannot_be_read_are_refused_in_danish(tree, field, value, message):
+    from django.core.exceptions import ValidationError
+
+    settings = MunicipalitySettings.for_site(Site.objects.get(is_default_site=True))
+    setattr(settings, field, value)
+    with pytest.raises(ValidationError) as refused:
+        settings.full_clean()
+    assert message in " ".join(refused.value.message_dict[field])
