@@ -35,7 +35,7 @@ class Membership(models.Model):
     relation = models.CharField(
         _("tilknytning"),
         max_length=200,
-        help_text=_("F.eks. 'søster til en beboer' eller 'i netværket omkring en beboer'."),
+        help_text=_("F.eks. »søster til en beboer« eller »i netværket omkring en beboer«."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

@@ -183,7 +183,7 @@ def _thanks(held: bool, by_staff: bool = False) -> str:
     if held:
         return _(
             "Tak. Personalet ser dit indlæg igennem, før de andre pårørende kan se det. "
-            "Indtil da står det som 'afventer godkendelse'."
+            "Indtil da står det som »afventer godkendelse«."
         )
     return _("Tak. Personalet har fået din besked og svarer, så snart de kan.")
 
