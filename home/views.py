@@ -95,5 +95,8 @@ def site_colours(request):
     else:
         response = HttpResponse(values["colours_css"], content_type="text/css; charset=utf-8")
     response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=86400"
+    # An address with another version (a page cached before the colours changed) is asked
+    # again each time, so the new colours show at once there too.
+    current = request.GET.get("v") == values["colours_version"]
+    response["Cache-Control"] = "public, max-age=86400" if current else "no-cache"
     return response

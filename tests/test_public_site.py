@@ -291,6 +291,7 @@ def test_colours_come_from_the_site_setting_as_a_versioned_stylesheet(client, tr
     settings.save()
     changed = parse(client.get(tree.front.url)).select_one('link[href^="/farver.css"]')["href"]
     assert changed != href  # a new address: no browser keeps the old colours
+    assert client.get(href)["Cache-Control"] == "no-cache"  # an old page's address
     css = client.get(changed).content.decode()
     assert "--samspil-primary:#00594f" in css and "--samspil-band:#00594f" in css
     # An inline style would need 'unsafe-inline'; the policy allows the site's own sheets.

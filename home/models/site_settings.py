@@ -167,6 +167,7 @@ class MunicipalitySettings(BaseSiteSetting):
             "phone": self.phone,
             "email": self.email,
             "website": self.website,
+            "colour_link": self.colour_link,
             "colours_css": (css := self.colours_css()),
             # Part of the stylesheet's address: a changed colour is a new address, so browsers
             # may keep the old one for long.
@@ -175,7 +176,7 @@ class MunicipalitySettings(BaseSiteSetting):
 
 
 def _cache_key(site_id: int | None) -> str:
-    return f"samspil:municipality:v2:{site_id or 0}"
+    return f"samspil:municipality:v3:{site_id or 0}"
 
 
 def defaults() -> dict:
