@@ -123,7 +123,7 @@ class NewThreadForm(DialogForm):
     subject = forms.CharField(
         label=_("Emne"),
         max_length=posting.MAX_SUBJECT,
-        help_text=_("Et par ord, f.eks. 'Tøjvask' eller 'Tur til stranden'."),
+        help_text=_("Et par ord, f.eks. »Tøjvask« eller »Tur til stranden«."),
         error_messages={
             "required": _("Skriv et emne."),
             "max_length": _("Emnet må højst være 200 tegn."),
@@ -160,7 +160,7 @@ class NewThreadForm(DialogForm):
             self.add_error(
                 "attachments",
                 _(
-                    "Filer kan kun vedhæftes i private henvendelser. Vælg 'Privat', eller "
+                    "Filer kan kun vedhæftes i private henvendelser. Vælg »Privat«, eller "
                     "send uden filer."
                 ),
             )

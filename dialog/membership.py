@@ -72,7 +72,7 @@ def clean_relation(text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationError(
-            _("Skriv, hvordan du er knyttet til botilbuddet, f.eks. 'søster til en beboer'."),
+            _("Skriv, hvordan du er knyttet til botilbuddet, f.eks. »søster til en beboer«."),
             code="required",
         )
     if _CONTROL.search(text):

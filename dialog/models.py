@@ -35,7 +35,7 @@ class Membership(models.Model):
     relation = models.CharField(
         _("tilknytning"),
         max_length=200,
-        help_text=_("F.eks. 'søster til en beboer' eller 'i netværket omkring en beboer'."),
+        help_text=_("F.eks. »søster til en beboer« eller »i netværket omkring en beboer«."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -292,3 +292,25 @@ class StaffPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.mode}"
+
+
+class ThreadRead(models.Model):
+    """When a relative last opened a thread: what was published since, by others, is unread.
+
+    One row per relative and thread, moved forward on every visit; the header's unread count
+    compares it with the thread's messages in one query (index: the unique pair).
+    """
+
+    relative = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="thread_reads")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("læst tråd")
+        verbose_name_plural = _("læste tråde")
+        constraints = [
+            models.UniqueConstraint(fields=["relative", "thread"], name="thread_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative_id}: {self.thread_id}"

@@ -75,14 +75,14 @@ class ConnectForm(forms.Form):
     relation = forms.CharField(
         label=gettext_lazy("Hvordan er du knyttet til botilbuddet?"),
         help_text=gettext_lazy(
-            "F.eks. 'søster til en beboer' eller 'i netværket omkring en beboer'. "
+            "F.eks. »søster til en beboer« eller »i netværket omkring en beboer«. "
             "Skriv ikke CPR-nummer."
         ),
         max_length=membership.RELATION_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "form-input", "autocomplete": "off"}),
         error_messages={
             "required": gettext_lazy(
-                "Skriv, hvordan du er knyttet til botilbuddet, f.eks. 'søster til en beboer'."
+                "Skriv, hvordan du er knyttet til botilbuddet, f.eks. »søster til en beboer«."
             ),
             "max_length": gettext_lazy("Skriv højst 200 tegn."),
         },

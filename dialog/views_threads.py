@@ -25,7 +25,7 @@ from access.reads import record_thread_read
 from access.rules import is_connected, is_staff_of, may_read_thread
 from home.models import BotilbudPage
 
-from . import posting
+from . import posting, reading
 from .attachments import INLINE_TYPES, MAX_FILES, MAX_SIZE
 from .forms import NewThreadForm, ReplyForm, ReportForm
 from .identity import sign_in_required
@@ -156,9 +156,18 @@ def home_threads(request, home_pk: int):
                 return redirect("dialog:thread", thread.pk)
         else:
             status = 400
+    unread = set()
+    if not staff:
+        # One query: which of this home's threads have something the relative has not read.
+        unread = set(
+            reading.unread_threads(user)
+            .filter(botilbud_id=botilbud.pk)
+            .values_list("pk", flat=True)
+        )
     context = {
         "botilbud": botilbud,
         "threads": posting.visible_threads_for(user, botilbud.pk),
+        "unread_ids": unread,
         "form": form,
         "is_staff": staff,
         "contact": HomeDialogSettings.objects.filter(botilbud=botilbud).first(),
@@ -174,7 +183,7 @@ def _thanks(held: bool, by_staff: bool = False) -> str:
     if held:
         return _(
             "Tak. Personalet ser dit indlæg igennem, før de andre pårørende kan se det. "
-            "Indtil da står det som 'afventer godkendelse'."
+            "Indtil da står det som »afventer godkendelse«."
         )
     return _("Tak. Personalet har fået din besked og svarer, så snart de kan.")
 
@@ -217,6 +226,8 @@ def _thread_page(request, thread: Thread, form, status: int = 200):
     staff = is_staff_of(user, thread.botilbud_id)
     if staff:
         record_thread_read(user, thread)
+    else:
+        reading.mark_thread_read(user, thread)
     shared = thread.visibility == Thread.Visibility.SHARED
     entries = posting.visible_messages(thread, user)
     reported = set()

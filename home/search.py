@@ -4,10 +4,14 @@ One function, ``search_site``, answers the search page. It joins two kinds of ma
 
 - the search backend's full-text match (Wagtail's database backend: SQLite FTS5 here, the
   PostgreSQL backend's ``danish`` configuration when settings switch to it), ranked;
+- Wagtail's autocomplete (the models' ``AutocompleteField``s: titles and names), for words
+  typed half-way ("sansehav");
 - a word-part match on the fields people read (title, introduction, place, name), because
   Danish glues words together: "kor" is in "Kirkekor", "sansehave" in "Sansehaven",
-  "frivillig" in "frivillige", and a full-text engine matches whole words (or, at best,
-  word beginnings) only.
+  and a full-text engine matches whole words (or, at best, word beginnings) only. Each word
+  is matched by its Danish stem (Snowball's Danish stemmer, the algorithm PostgreSQL's
+  ``danish`` configuration uses), so "frivillige" finds "frivillig", "koncerter" finds
+  "Koncert" and "gåture" finds "gåtur" on SQLite too.
 
 Relatives-only news and events come only to those who may see them, as in every listing.
 """
@@ -15,9 +19,10 @@ Relatives-only news and events come only to those who may see them, as in every 
 import html
 import re
 from dataclasses import dataclass
-from functools import cached_property, partial, reduce
+from functools import cache, cached_property, partial, reduce
 from operator import and_, or_
 
+import snowballstemmer
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -103,10 +108,31 @@ KINDS = (
 )
 
 
+@cache
+def _stemmer():
+    return snowballstemmer.stemmer("danish")
+
+
+def part_of(word: str) -> str:
+    """What a word is looked for as, inside other words: its Danish stem ("frivillige" ->
+    "frivil", "Sansehaven" -> "sansehav"), or the word itself when the stem would be too short
+    to mean anything."""
+    stem = _stemmer().stemWord(word.casefold())
+    return stem if len(stem) >= MIN_PART_LENGTH else word
+
+
+def _part_words(words: list[str]) -> list[str]:
+    """The word parts to look for, or none when a word is too short for a part match (then the
+    full-text match alone answers)."""
+    if any(len(word) < MIN_PART_LENGTH for word in words):
+        return []
+    return [part_of(word) for word in words]
+
+
 def _case_variants(word: str) -> set[str]:
     # SQLite folds case for ASCII letters only; "Æ"/"æ" are told apart, so a word is looked
-    # for as typed, in lower case and capitalised (the forms text is written in).
-    return {word, word.lower(), word.capitalize()}
+    # for as typed, in lower case, capitalised and in capitals (the forms text is written in).
+    return {word, word.lower(), word.capitalize(), word.upper()}
 
 
 def _contains_all(words: list[str], fields: tuple[str, ...]) -> Q:
@@ -139,7 +165,7 @@ def highlight(text: str, words: list[str]) -> SafeString:
     if not plain:
         return mark_safe("")
     folded = plain.casefold()
-    positions = [folded.find(word.casefold()) for word in words]
+    positions = [folded.find(part_of(word).casefold()) for word in words]
     first = min((p for p in positions if p >= 0), default=0)
     start = max(0, first - EXCERPT_CHARS // 3)
     if start:
@@ -149,8 +175,12 @@ def highlight(text: str, words: list[str]) -> SafeString:
     excerpt = plain[start : start + EXCERPT_CHARS]
     prefix = "… " if start else ""
     suffix = " …" if start + EXCERPT_CHARS < len(plain) else ""
+    # The word as typed or its stem, to the end of the word it is in ("frivillig" marks
+    # "frivillige", "kor" marks the "kor" of "Kirkekor").
+    parts = {*words, *(part_of(w) for w in words if len(w) >= MIN_PART_LENGTH)}
     pattern = re.compile(
-        "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE
+        "|".join(re.escape(w) + r"\w*" for w in sorted(parts, key=len, reverse=True)),
+        re.IGNORECASE,
     )
     pieces, last = [], 0
     for match in pattern.finditer(excerpt):
@@ -174,19 +204,26 @@ def searchable_pages(user):
     return pages
 
 
-def _full_text_page_ids(words: str, user) -> list[int]:
-    """Page ids the search backend finds, best first (visible to ``user``)."""
-    results = searchable_pages(user).search(words, operator="and")
-    return [page.pk for page in results[:MAX_HITS]]
+def _ranked_ids(queryset, query: str) -> dict[int, int]:
+    """Ids the search backend finds, best first: its full-text match (stemmed on PostgreSQL),
+    then its autocomplete match on the start of words in the AutocompleteFields."""
+    backend = get_search_backend()
+    ids = [obj.pk for obj in backend.search(query, queryset, operator="and")[:MAX_HITS]]
+    seen = set(ids)
+    for obj in backend.autocomplete(query, queryset, operator="and")[:MAX_HITS]:
+        if obj.pk not in seen:
+            ids.append(obj.pk)
+            seen.add(obj.pk)
+    return {pk: rank for rank, pk in enumerate(ids)}
 
 
 def _page_hits(words: list[str], query: str, user) -> list[tuple[int, SearchHit]]:
-    ranked = {pk: rank for rank, pk in enumerate(_full_text_page_ids(query, user))}
-    part_words = [w for w in words if len(w) >= MIN_PART_LENGTH]
+    ranked = _ranked_ids(searchable_pages(user), query)
+    part_words = _part_words(words)
     scored: list[tuple[int, SearchHit]] = []
     for kind in KINDS:
         condition = Q(pk__in=list(ranked))
-        if part_words and len(part_words) == len(words):
+        if part_words:
             condition |= _contains_all(part_words, kind.fields)
         shown = {*HIT_FIELDS, *kind.fields, kind.excerpt_field, *kind.extra_fields}
         shown |= {f"{name}__{RELATED_TITLE[name]}" for name in kind.related}
@@ -223,12 +260,10 @@ def _page_hit(page, kind: SearchKind, words: list[str]) -> SearchHit:
 def _organisation_hits(words: list[str], query: str, directory) -> list[tuple[int, SearchHit]]:
     if directory is None:
         return []
-    results = get_search_backend().search(query, Organisation.objects.all(), operator="and")
-    ranked = {org.pk: rank for rank, org in enumerate(results[:MAX_HITS])}
-    found = list(ranked)
-    condition = Q(pk__in=found)
-    part_words = [w for w in words if len(w) >= MIN_PART_LENGTH]
-    if part_words and len(part_words) == len(words):
+    ranked = _ranked_ids(Organisation.objects.all(), query)
+    condition = Q(pk__in=list(ranked))
+    part_words = _part_words(words)
+    if part_words:
         condition |= _contains_all(part_words, ("name", "description"))
     base = directory.url
     return [

@@ -1,4 +1,5 @@
-"""Views outside the page tree: site search, the page overview and robots.txt."""
+"""Views outside the page tree: site search, the page overview, robots.txt and the
+municipality's colours."""
 
 import re
 from urllib.parse import urlencode
@@ -78,3 +79,24 @@ def robots_txt(request):
         f"Sitemap: {root}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def site_colours(request):
+    """The municipality's colours (its site setting) as a stylesheet: the site's Content
+    Security Policy allows stylesheets from the site itself, not inline styles. Its address
+    carries a version of the colours, so it may be cached for a day; ETag answers 304."""
+    from home.templatetags.samspil_tags import municipality
+
+    values = municipality(request)
+    etag = f'"{values["colours_version"]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(values["colours_css"], content_type="text/css; charset=utf-8")
+    response["ETag"] = etag
+    # An address with another version (a page cached before the colours changed) is asked
+    # again each time, so the new colours show at once there too.
+    current = request.GET.get("v") == values["colours_version"]
+    response["Cache-Control"] = "public, max-age=86400" if current else "no-cache"
+    return response

@@ -384,7 +384,11 @@ class DigestRenderer:
     def _section(self, section: Section) -> tuple[str, str]:
         rendered = self._sections.get(section.key)
         if rendered is None:
-            context = {"section": section, "home": section.home}
+            context = {
+                "section": section,
+                "home": section.home,
+                "link_colour": self.sender["colour_link"],
+            }
             rendered = (self.section_html.render(context), self.section_text.render(context))
             self._sections[section.key] = rendered
         return rendered
@@ -404,6 +408,7 @@ class DigestRenderer:
                 "unsubscribe_url": UNSUBSCRIBE_SLOT,
                 "frequency": Frequency(recipient.frequency).label.lower(),
                 "sender": self.sender,
+                "link_colour": self.sender["colour_link"],
             }
             text = self.page_text.render(context)
             html = compact_html(self.page_html.render(context))

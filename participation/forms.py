@@ -126,7 +126,7 @@ class VolunteerForm(PublicForm):
         label=_("Hvornår kan du? (valgfri)"),
         required=False,
         max_length=300,
-        help_text=_("F.eks. 'tirsdage efter kl. 15' eller 'i weekenderne'."),
+        help_text=_("F.eks. »tirsdage efter kl. 15« eller »i weekenderne«."),
     )
     message = forms.CharField(
         label=_("Besked (valgfri)"),
@@ -157,7 +157,7 @@ class ProposalForm(VolunteerForm):
     title = forms.CharField(
         label=_("Hvad vil du lave?"),
         max_length=200,
-        help_text=_("F.eks. 'Fællessang i dagligstuen' eller 'Tur til stranden'."),
+        help_text=_("F.eks. »Fællessang i dagligstuen« eller »Tur til stranden«."),
         error_messages={"required": _("Skriv kort, hvad aktiviteten er.")},
     )
     description = forms.CharField(

@@ -24,6 +24,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("oversigt/", home_views.site_overview, name="site_overview"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("farver.css", home_views.site_colours, name="site_colours"),
     path(
         "favicon.ico",
         # The address is looked up per request: the manifest exists only after collectstatic.

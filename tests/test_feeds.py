@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
@@ -368,6 +369,22 @@ def test_rss_titles_are_escaped_once(client, tree, title):
     [item] = rss_items(response)
     assert item.findtext("title") == title
     assert f"<title>{xml_escape(title)}</title>".encode() in response.content
+
+
+def test_a_feed_reader_shows_titles_with_ampersand_and_angle_brackets_as_written(client, tree):
+    """feedparser, as feed readers parse RSS: a title escaped twice would show "&amp;"."""
+    titles = ["Kaffe & kage", "Børn < 12 år > voksne", "»Sang« & <b>vin</b>"]
+    for title in titles:
+        make_news(tree.home_a, title)
+    home_feed = reverse("feeds:home_news_rss", args=[tree.home_a.slug])
+    for url in (reverse("feeds:news_rss"), home_feed):
+        response = client.get(url)
+        feed = feedparser.parse(response.content)
+        assert not feed.bozo, (url, feed.bozo_exception)
+        assert sorted(entry.title for entry in feed.entries) == sorted(titles), url
+        assert feed.feed.title
+        for entry in feed.entries:
+            assert entry.link.startswith("http"), entry.link
 
 
 def test_rss_answers_304_to_its_etag_until_the_news_change(client, tree):

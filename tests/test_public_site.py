@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import override_settings
 from wagtail.models import Site
 
@@ -133,6 +134,8 @@ def searchable(tree):
     make_event(tree.calendar, "Fællessang med Tønder Kirkekor", location="Tønder Kristkirke")
     make_news(tree.home_a, "Sansehaven er klar til foråret", intro="Kom og dufte til urterne.")
     make_call(tree.home_b, "Læsevenner søges", summary="Vi søger frivillige, der vil læse højt.")
+    make_event(tree.calendar, "Fælles gåtur i Løgumkloster", location="Klosterkirken")
+    make_news(tree.home_b, "Koncert i Kristkirken", intro="Danske sange gennem året.")
     Organisation.objects.create(
         name="LEV Tønder", kind=Organisation.Kind.INTEREST, description="Forening for familier."
     )
@@ -144,6 +147,13 @@ QUERIES = {
     "Kirkekor": "Fællessang med Tønder Kirkekor",
     "sansehave": "Sansehaven er klar til foråret",
     "frivillig": "Læsevenner søges",
+    # Danish word forms: plural and definite forms find the word they come from.
+    "frivillige": "Læsevenner søges",
+    "koncerter": "Koncert i Kristkirken",
+    "gåture": "Fælles gåtur i Løgumkloster",
+    "sansehaverne": "Sansehaven er klar til foråret",
+    # Typed half-way.
+    "sansehav": "Sansehaven er klar til foråret",
     "LEV": "LEV Tønder",
     "lev tønder": "LEV Tønder",
     "idræt": "Tønder Idrætsforening",
@@ -166,9 +176,37 @@ def test_search_result_shows_type_home_date_and_highlighted_excerpt(client, tree
     assert result.select_one(".search-result__date").get_text(strip=True)
     soup = parse(client.get("/soeg/", {"q": "frivillig"}))
     marks = [m.get_text() for m in soup.select(".search-result__excerpt mark")]
-    assert "frivillig" in marks
+    assert "frivillige" in marks  # the whole word the typed word is part of
     association = parse(client.get("/soeg/", {"q": "LEV"})).select_one(".search-result")
     assert association.select_one("a")["href"].startswith(tree.directory.url)
+
+
+def test_search_misses_what_is_not_there(client, tree, searchable):
+    """The word-part match is not a match-everything: unrelated words find nothing."""
+    for query in ("gløgg", "koncertsal", "frivilligcenter"):
+        soup = parse(client.get("/soeg/", {"q": query}))
+        assert not soup.select(".search-result"), query
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's own full-text configuration"
+)
+def test_postgresql_full_text_stems_danish(tree, searchable):
+    """On PostgreSQL the search backend itself stems Danish (the 'danish' configuration), so
+    the full-text match alone finds other forms of a word, without the word-part match."""
+    from wagtail.search.backends import get_search_backend
+
+    from home.models import NewsPage
+
+    backend = get_search_backend()
+    assert backend.config == "danish"
+    for query, title in (
+        ("sansehave", "Sansehaven er klar til foråret"),
+        ("koncerter", "Koncert i Kristkirken"),
+    ):
+        found = [page.title for page in backend.search(query, NewsPage.objects.live())]
+        assert title in found, (query, found)
+    assert not list(backend.search("sansehus", NewsPage.objects.live()))
 
 
 def test_search_excerpt_escapes_page_text(client, tree):
@@ -230,3 +268,51 @@ def test_event_shows_when_and_where_before_the_sign_up_form(client, tree):
     body = client.get(event.url).content.decode()
     assert "signup-box" in body
     assert body.index('class="event-facts"') < body.index("signup-box")
+
+
+# --- The municipality's colours ----------------------------------------------------------------
+
+
+def test_colours_come_from_the_site_setting_as_a_versioned_stylesheet(client, tree):
+    soup = parse(client.get(tree.front.url))
+    href = soup.select_one('link[rel="stylesheet"][href^="/farver.css"]')["href"]
+    response = client.get(href)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    assert "--samspil-primary:#454545" in response.content.decode()
+    # Cached by browsers; a 304 for the same colours.
+    assert "max-age" in response["Cache-Control"]
+    assert client.get(href, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+    settings = MunicipalitySettings.for_site(Site.objects.get(is_default_site=True))
+    settings.colour_primary = "#00594f"
+    settings.colour_band = "#00594f"
+    settings.full_clean()
+    settings.save()
+    changed = parse(client.get(tree.front.url)).select_one('link[href^="/farver.css"]')["href"]
+    assert changed != href  # a new address: no browser keeps the old colours
+    assert client.get(href)["Cache-Control"] == "no-cache"  # an old page's address
+    css = client.get(changed).content.decode()
+    assert "--samspil-primary:#00594f" in css and "--samspil-band:#00594f" in css
+    # An inline style would need 'unsafe-inline'; the policy allows the site's own sheets.
+    policy = client.get(tree.front.url)["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("colour_primary", "blå", "seks tegn"),
+        ("colour_primary", "#ffdd00", "for lys"),  # white text on yellow: 1.4:1
+        ("colour_link", "#8fb3ff", "for lys"),
+        ("colour_band", "#e0e0e0", "for lys"),
+    ],
+)
+def test_colours_that_cannot_be_read_are_refused_in_danish(tree, field, value, message):
+    from django.core.exceptions import ValidationError
+
+    settings = MunicipalitySettings.for_site(Site.objects.get(is_default_site=True))
+    setattr(settings, field, value)
+    with pytest.raises(ValidationError) as refused:
+        settings.full_clean()
+    assert message in " ".join(refused.value.message_dict[field])

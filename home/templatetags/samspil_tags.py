@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from dialog.reading import unread_thread_count
 from home import feeds
 from home.models import OrganisationIndexPage
 from home.models.base import prefetch_renditions
@@ -71,6 +72,8 @@ def site_header(context):
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
     return {
+        # Threads with news for a signed-in relative (one query; none for anyone else).
+        "unread": unread_thread_count(user) if signed_in else 0,
         "request": request,
         "menu": menu,
         "municipality": municipality(request),
@@ -98,6 +101,13 @@ def site_footer(context):
 def site_name(context) -> str:
     """The site's one name for <title> and og:site_name (from the municipality setting)."""
     return municipality(context.get("request"))["site_name"]
+
+
+@register.simple_tag(takes_context=True)
+def site_colours_url(context) -> str:
+    """The municipality's colours stylesheet, its address versioned by the colours."""
+    version = municipality(context.get("request"))["colours_version"]
+    return f"{reverse('site_colours')}?v={version}"
 
 
 @register.simple_tag(takes_context=True)

@@ -47,3 +47,13 @@ def test_footer_names_the_municipality_as_sender_and_its_contact(tree):
         assert "Afsender: Tønder Kommune" in body
         assert "74 92 92 92" in body and "samspil@toender.dk" in body
         assert "fordi du har tilmeldt dig nyhedsbrevet" in body
+
+
+def test_links_in_the_digest_have_the_municipalitys_link_colour(tree):
+    setting = MunicipalitySettings.for_site(Site.objects.get(is_default_site=True))
+    setting.colour_link = "#00594f"
+    setting.save()
+    make_event(tree.home_a, "Koncert").save_revision().publish()
+    html = preview_digest(tree.home_a).html
+    assert "color:#00594f" in html.replace(" ", "")
+    assert "#0059b3" not in html
