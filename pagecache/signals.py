@@ -53,7 +53,8 @@ def _purge_frontend(tags: set[str], pages: list[Page]) -> None:
 
 
 def page_changed(sender, instance: Page, **kwargs) -> None:
-    purge(tags_changed_by(instance), f"page {instance.pk}")
+    # The page itself too: once unpublished it is no longer among the live pages purged.
+    purge(tags_changed_by(instance), f"page {instance.pk}", pages=[instance])
 
 
 def page_deleted(sender, instance, **kwargs) -> None:
