@@ -217,7 +217,9 @@ def main() -> None:
                 "cached_to_static": round(cached / static, 3),
                 "uncached_floor_ratio": round(floor / uncached, 2),
             }
-        results["static_cached_server"] = measure(cached_port, STATIC_PATH)
+        # The machine's speed drifts (it is shared): the floors again at the end, for the record.
+        results["static_after"] = measure(cached_port, STATIC_PATH)
+        results["floor_after"] = measure(uncached_port, "/__floor__/")
         print(f"static file {static:9.1f} req/s (the floor)   framework floor {floor:9.1f} req/s")
         print(f"{'page':<10} {'uncached':>9} {'cached':>9}  cached/static  floor/uncached")
         for name in paths:
@@ -226,6 +228,8 @@ def main() -> None:
                 f"{name:<10} {row['uncached']:9.1f} {row['cached']:9.1f}  "
                 f"{row['cached_to_static']:13.1%}  {row['uncached_floor_ratio']:14.2f}"
             )
+        after = results["static_after"], results["floor_after"]
+        print("afterwards: static {:.1f}, framework floor {:.1f} req/s".format(*after))
         print(json.dumps(results))
     finally:
         for server in servers:

@@ -96,6 +96,10 @@ class PageCacheMiddleware:
     def _entry(self, request, response, started: float, generation: int) -> store.Entry | None:
         if response.status_code != 200 or response.streaming:
             return None
+        # Only Wagtail's own page serving: other views may show a page without being it.
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name != "wagtail_serve":
+            return None
         page = (getattr(response, "context_data", None) or {}).get("page")
         if not isinstance(page, Page) or getattr(request, "is_preview", False):
             return None
