@@ -8,7 +8,7 @@ PIP_QUIET := --quiet --disable-pip-version-check
 MANAGE := $(BIN)/python manage.py
 DKFDS_DIR := static/vendor/dkfds
 
-.PHONY: run test bench lint check setup assets messages migrate demo worker clean browser-deps gettext-deps pdf-deps
+.PHONY: run test bench lint check setup assets messages migrate demo worker clean browser-deps gettext-deps pdf-deps bench-deps
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,13 @@ pdf-deps:
 	   (apt-get install -y -qq $(PDF_DEBS) >/dev/null 2>&1 || \
 	    (apt-get update -qq >/dev/null && apt-get install -y -qq $(PDF_DEBS) >/dev/null)))
 
+# wrk from Debian for bench/pagecache.py's load (it falls back to a slower Python one).
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || \
+	  (echo "Installerer Debians wrk til benchmarks ..." && \
+	   (apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	    (apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null)))
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -86,8 +93,9 @@ check: setup
 test: setup browser-deps
 	$(BIN)/pytest -q -p no:cacheprovider
 
-bench: setup
+bench: setup bench-deps
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/pagecache.py
 	$(BIN)/python bench/digests.py --subscribers 20000
 	$(BIN)/python bench/events.py
 	$(BIN)/python bench/dialog.py

@@ -17,6 +17,7 @@ class FaviconRedirect(RedirectView):
 
 
 urlpatterns = [
+    path("", include("ops.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

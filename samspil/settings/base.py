@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "residents",
     "facilities",
     "outbox",
+    "pagecache",
+    "ops",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "samspil.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the page cache, before sessions and the page tree (pagecache/).
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,6 +209,61 @@ CACHES = {
         else {"BACKEND": "samspil.cache.DatabaseCache", "LOCATION": "samspil_shared_cache"}
     ),
 }
+# Whole pages for anonymous visitors (pagecache/): in Redis when REDIS_URL is set, otherwise
+# files under var/pagecache/, which every process on the machine shares (a purge made by one
+# process is seen by all). PAGECACHE_TIMEOUT bounds an entry's life; every entry also ends at
+# midnight, and when the first event it lists ends.
+CACHES["pages"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "samspil-pages",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "pagecache"),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+)
+PAGECACHE = {
+    "ENABLED": env_bool("PAGECACHE_ENABLED", default=True),
+    "CACHE": "pages",
+    "TIMEOUT": int(os.environ.get("PAGECACHE_TIMEOUT", "600")),
+    # How long a proxy or CDN may keep a page without a form (purged on publish when
+    # WAGTAILFRONTENDCACHE is configured below).
+    "SHARED_MAX_AGE": int(os.environ.get("PAGECACHE_SHARED_MAX_AGE", "60")),
+}
+# A proxy or CDN in front (wagtail.contrib.frontend_cache), purged on publish:
+# FRONTEND_CACHE=http with FRONTEND_CACHE_LOCATION (Varnish, nginx: PURGE requests), or
+# FRONTEND_CACHE=cloudflare with CLOUDFLARE_ZONE_ID and CLOUDFLARE_BEARER_TOKEN, or
+# FRONTEND_CACHE=cloudfront with CLOUDFRONT_DISTRIBUTION_ID.
+_frontend_cache = os.environ.get("FRONTEND_CACHE", "")
+if _frontend_cache == "http":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_LOCATION"],
+        }
+    }
+elif _frontend_cache == "cloudflare":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": os.environ["CLOUDFLARE_ZONE_ID"],
+            "BEARER_TOKEN": os.environ["CLOUDFLARE_BEARER_TOKEN"],
+        }
+    }
+elif _frontend_cache == "cloudfront":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
+        }
+    }
+if _frontend_cache:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+
 # How many proxies of our own stand in front of the app (load balancer, nginx …). With 0 the
 # client address is the connecting peer and X-Forwarded-For is ignored, as anyone can write it.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -297,10 +356,21 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "residents.forms.NoResidentsImageForm"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
+# LOG_FORMAT=json writes one JSON object per line (ops/logging.py), for a log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "ops.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

@@ -8,3 +8,6 @@ DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = SECRET_KEY or "samspil-dev-only-not-secret"
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# Pages are rendered afresh while templates are being edited; PAGECACHE_ENABLED=1 tries the
+# page cache here.
+PAGECACHE = {**PAGECACHE, "ENABLED": env_bool("PAGECACHE_ENABLED", default=False)}

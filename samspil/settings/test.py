@@ -16,3 +16,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 BASE_URL_FROM_ENV = True
 ANYMAIL = {"WEBHOOK_SECRET": "anymail-test:webhook-secret"}
 NEWSLETTERS = {**NEWSLETTERS, "UNSUBSCRIBE_MAILTO": "afmeld@samspil.example"}
+# The page cache in memory, and off: the suite's pages are rendered. tests/pagecache/
+# switches it on.
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+PAGECACHE = {**PAGECACHE, "ENABLED": False}

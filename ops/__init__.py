@@ -1,0 +1,1 @@
+"""Running Samspil: the health check, the worker's heartbeat, structured logs."""

@@ -1,0 +1,201 @@
+"""Serve anonymous visitors whole pages from the page cache, and keep what may be kept.
+
+Placed right after WhiteNoise: a hit is answered before sessions, authentication and the
+page tree are touched. Only a Wagtail page's 200 answer to a GET from a visitor with no
+session, no message and no sign-in link is kept, and only when the page is in no restricted
+section, its context holds no form with errors, and it sets no cookie but the CSRF one.
+
+Forms keep their CSRF protection: the stored page has a placeholder where each token was,
+and every answer from the cache gets the visitor's own token there (their CSRF cookie, or a
+new one set with the answer), as Django's CsrfViewMiddleware would. Such a page differs per
+visitor, so it is ``private`` to proxies; a page without a form is ``public`` with
+``s-maxage`` so a proxy or CDN may hold it (purged through wagtail.contrib.frontend_cache).
+Every answer carries an ETag and ``max-age=0``: a browser asks again and mostly gets 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from wagtail.models import Page
+
+from . import store
+from .tags import tags_of_page
+
+CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
+PLACEHOLDER = b"__pagecache_csrf_token__"
+# Headers set per answer here or by the middleware outside this one.
+NOT_STORED = {"set-cookie", "content-length", "cache-control", "expires", "etag", "vary"}
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/")
+
+
+def _anonymous_get(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path.startswith(SKIPPED_PREFIXES):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    # A magic sign-in link (django-sesame) signs the visitor in on any page.
+    return getattr(settings, "SESAME_TOKEN_NAME", "sesame") not in request.GET
+
+
+def _query(request: HttpRequest) -> str | None:
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > store.config()["MAX_QUERY_LENGTH"]:
+        return None
+    return "&".join(sorted(query.split("&"))) if query else ""
+
+
+class _Csrf(CsrfViewMiddleware):
+    """Django's own cookie handling, for answers that never reach CsrfViewMiddleware."""
+
+    def __init__(self):
+        super().__init__(lambda request: None)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = _Csrf()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        conf = store.config()
+        if not conf["ENABLED"] or not _anonymous_get(request):
+            return self.get_response(request)
+        query = _query(request)
+        if query is None:
+            return self.get_response(request)
+        key = store.entry_key(request.get_host(), request.path, query)
+        entry, generation = store.lookup(key)
+        if entry is not None:
+            return self._answer(request, entry, "hit")
+        started = time.time()
+        response = self.get_response(request)
+        new_entry = self._entry(request, response, started, generation)
+        if new_entry is None:
+            return response
+        timeout = min(conf["TIMEOUT"], store.seconds_to_midnight(), self._fresh_for(response))
+        store.put(key, new_entry, timeout)
+        self._headers(request, response, new_entry, "miss")
+        return response
+
+    # What may be kept
+
+    def _entry(self, request, response, started: float, generation: int) -> store.Entry | None:
+        if response.status_code != 200 or response.streaming:
+            return None
+        # Only Wagtail's own page serving: other views may show a page without being it.
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name != "wagtail_serve":
+            return None
+        page = (getattr(response, "context_data", None) or {}).get("page")
+        if not isinstance(page, Page) or getattr(request, "is_preview", False):
+            return None
+        if response.has_header("Cache-Control") and any(
+            word in response["Cache-Control"] for word in ("private", "no-store", "no-cache")
+        ):
+            return None
+        if any(name != settings.CSRF_COOKIE_NAME for name in response.cookies):
+            return None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return None
+        if _restricted(page) or _has_form_errors(response.context_data):
+            return None
+        body, tokens = CSRF_INPUT.subn(rb"\1" + PLACEHOLDER + rb"\2", response.content)
+        conf = store.config()
+        return store.Entry(
+            status=response.status_code,
+            headers=[(k, v) for k, v in response.items() if k.lower() not in NOT_STORED],
+            body=body,
+            etag=hashlib.sha256(body).hexdigest()[:32],
+            tags=sorted(tags_of_page(page)),
+            started=started,
+            generation=generation,
+            has_csrf=bool(tokens),
+            shared_max_age=0 if tokens else conf["SHARED_MAX_AGE"],
+        )
+
+    @staticmethod
+    def _fresh_for(response) -> int:
+        """Until the first listed event ends (it drops off "upcoming" lists then)."""
+        ends = [
+            item.ends_at
+            for value in (response.context_data or {}).values()
+            for item in _evaluated(value)
+            if getattr(item, "ends_at", None) is not None
+        ]
+        if not ends:
+            return store.config()["TIMEOUT"]
+        seconds = (min(ends).timestamp() - time.time()) + 1
+        return max(1, int(seconds))
+
+    # Answers
+
+    def _answer(self, request, entry: store.Entry, outcome: str) -> HttpResponse:
+        body = entry.body
+        if entry.has_csrf:
+            self.csrf.process_request(request)
+            body = body.replace(PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(body, status=entry.status)
+        for name, value in entry.headers:
+            response[name] = value
+        self._headers(request, response, entry, outcome)
+        if entry.has_csrf:
+            self.csrf.process_response(request, response)
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and response["ETag"] in parse_etags(if_none_match):
+            not_modified = HttpResponseNotModified()
+            for name in ("ETag", "Cache-Control", "Vary", "X-Page-Cache"):
+                not_modified[name] = response[name]
+            not_modified.cookies = response.cookies
+            return not_modified
+        return response
+
+    @staticmethod
+    def _headers(request, response, entry: store.Entry, outcome: str) -> None:
+        etag = entry.etag
+        if entry.has_csrf:
+            # The page holds the visitor's token: a copy is good while their cookie is.
+            secret = request.META.get("CSRF_COOKIE", "")
+            etag = hashlib.sha256(f"{etag}:{secret}".encode()).hexdigest()[:32]
+            response["Cache-Control"] = "private, max-age=0, must-revalidate"
+        else:
+            response["Cache-Control"] = (
+                f"public, max-age=0, s-maxage={entry.shared_max_age}, must-revalidate"
+            )
+        response["ETag"] = f'"{etag}"'
+        response["X-Page-Cache"] = outcome
+        # A proxy must not hand the anonymous page to someone with a session.
+        patch_vary_headers(response, ("Cookie",))
+
+
+def _evaluated(value):
+    cache = getattr(value, "_result_cache", None)
+    if cache is not None:
+        return cache
+    if isinstance(value, list | tuple):
+        return value
+    return ()
+
+
+def _has_form_errors(context) -> bool:
+    return any(isinstance(v, BaseForm) and v.is_bound and v.errors for v in context.values())
+
+
+def _restricted(page: Page) -> bool:
+    """In a section behind a view restriction (sign-in, group, password): one query, on a
+    miss only."""
+    return page.get_view_restrictions().exists()
