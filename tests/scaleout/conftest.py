@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from tests.dialog.conftest import outsider, relative_a  # noqa: F401 (the S3 tests)
 from tests.outbox.conftest import esp  # noqa: F401 (the fake Postmark, for the RQ tests)
 
 CACHE_REDIS_URL = os.environ.get("TEST_SCALEOUT_REDIS_URL", "redis://127.0.0.1:6379/3")
