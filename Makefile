@@ -92,6 +92,8 @@ bench: setup
 	$(BIN)/python bench/events.py
 	$(BIN)/python bench/dialog.py
 	$(BIN)/python bench/mail.py --subscribers 20000
+	@case "$$DATABASE_URL" in postgres*) $(BIN)/python bench/mixed.py ;; \
+	  *) echo "bench/mixed.py (2 web, 2 RQ workers) needs DATABASE_URL=postgres://…" ;; esac
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var media db.sqlite3
