@@ -11,9 +11,11 @@ run is enqueued twice (both workers may build and send at once) and people sign 
 event and for the newsletter through the real forms (CSRF token from the page, a distinct
 X-Forwarded-For each, TRUSTED_PROXY_COUNT=1 as behind the municipality's proxy). Then it waits
 for the queue and the outbox to drain and counts at the fake ESP, per recipient.
-Figures: requests/s and errors of the anonymous load (any answer but 200, or no answer), sign-up
-errors (any answer but the form's redirect), mails due / delivered / duplicates / missing /
-unexpected. Last line: one JSON object.
+Figures: requests/s and errors (any answer but 200, or no answer) of the anonymous load, and of
+the same load on a static file (whitenoise) just before: the floor of that machine at that
+moment; sign-up errors (any answer but the form's redirect); mails due / delivered /
+duplicates / missing / unexpected, counted per recipient at the fake ESP.
+Last line: one JSON object.
 """
 
 import argparse
@@ -156,6 +158,27 @@ def sign_ups(
         time.sleep(pause)
 
 
+def _run_load(args, paths: list[str], seconds: float) -> dict:
+    out = multiprocessing.Queue()
+    started = time.monotonic()
+    loaders = [
+        multiprocessing.Process(
+            target=_load, args=(args.port, paths, started + seconds, args.threads, out)
+        )
+        for _ in range(args.load_processes)
+    ]
+    for loader in loaders:
+        loader.start()
+    parts = [out.get() for _ in loaders]
+    for loader in loaders:
+        loader.join()
+    return {
+        "requests": sum(part["requests"] for part in parts),
+        "errors": sum(part["errors"] for part in parts),
+        "seconds": time.monotonic() - started,
+    }
+
+
 def wait_http(port: int, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -179,6 +202,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18520)
     parser.add_argument("--load-processes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--floor-seconds", type=float, default=8)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--rq", default="redis://127.0.0.1:6379/10")
     args = parser.parse_args()
@@ -306,6 +330,10 @@ def main() -> None:
                 if response.status != 200:
                     raise RuntimeError(f"{path}: {response.status}")
 
+        # The floor in the same run: the same load on a static file (whitenoise) for a while,
+        # to read the mixed figure against on a machine that others share.
+        floor = _run_load(args, ["/static/css/samspil.css"], args.floor_seconds)
+
         from django.test import override_settings
 
         from newsletters.tasks import send_due_digests
@@ -385,6 +413,8 @@ def main() -> None:
             "load_seconds": round(load_seconds, 1),
             "requests": requests,
             "requests_per_s": round(requests / load_seconds, 1),
+            "static_floor_per_s": round(floor["requests"] / floor["seconds"], 1),
+            "static_floor_errors": floor["errors"],
             "errors": errors,
             "error_statuses": statuses,
             "signups_sent": len(signup_results["statuses"]),
@@ -401,7 +431,8 @@ def main() -> None:
         }
         print(
             f"{requests} requests in {results['load_seconds']} s: {results['requests_per_s']}/s, "
-            f"{errors} errors; {results['signups_sent']} sign-ups, {results['signup_errors']} "
+            f"{errors} errors (static floor {results['static_floor_per_s']}/s); "
+            f"{results['signups_sent']} sign-ups, {results['signup_errors']} "
             f"errors; mail: {results['mail_due']} due, {results['delivered']} delivered, "
             f"{results['duplicates']} doubled, {results['missing']} missing",
             flush=True,
