@@ -103,6 +103,8 @@ bench: setup bench-deps
 	$(BIN)/python bench/photos.py --photos 30
 	$(BIN)/python bench/screen.py
 	$(BIN)/python bench/facilities.py
+	@case "$$DATABASE_URL" in postgres*) $(BIN)/python bench/mixed.py ;; \
+	  *) echo "bench/mixed.py (2 web, 2 RQ workers) needs DATABASE_URL=postgres://…" ;; esac
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var media db.sqlite3

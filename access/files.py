@@ -7,6 +7,11 @@ and have no URL of their own (``url()`` raises NotImplementedError, as Wagtail e
 a storage without URLs); they
 are only ever served by a view that has asked ``access.rules`` first. Everything else (images
 and their renditions) stays public under MEDIA_ROOT/MEDIA_URL.
+
+With S3_BUCKET set, ``access.s3.SamspilS3Storage`` keeps the same split in a bucket: public
+names are written with S3_PUBLIC_ACL and have a plain URL; private ones are written with none
+(the bucket's own, private) and still have no ``url()``: after the access check the view
+redirects to a URL signed for S3_SIGNED_URL_SECONDS (``signed_url``), or streams the object.
 """
 
 import os
@@ -14,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils._os import safe_join
 from django.utils.deconstruct import deconstructible
 
@@ -59,8 +64,22 @@ def private_file_response(
     By default Django streams it. With PRIVATE_FILES_SERVE = "x-accel-redirect" (nginx) or
     "x-sendfile" (Apache, lighttpd) the web server sends it from its internal location
     (PRIVATE_FILES_INTERNAL_URL, mapped to PRIVATE_ROOT and marked internal in its config).
+    With "redirect" (the default on S3) the answer is a redirect to a short-lived signed URL.
     """
     method = getattr(settings, "PRIVATE_FILES_SERVE", "stream")
+    signer = getattr(file.storage, "signed_url", None)
+    if method == "redirect" and signer is not None:
+        response = HttpResponseRedirect(
+            signer(
+                file.name,
+                filename=filename,
+                content_type=content_type,
+                as_attachment=as_attachment,
+            )
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     if method in ("x-accel-redirect", "x-sendfile"):
         relative = Path(file.name).as_posix().lstrip("/")
         response = HttpResponse(content_type=content_type)

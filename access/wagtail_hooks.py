@@ -1,5 +1,6 @@
 """Wagtail's own listing hooks and its admin API, narrowed by ``access.scope``."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -7,10 +8,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.documents.models import document_served
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page
 
+from .files import private_file_response
 from .models import ReadLog, RelativesOnlyCollection
 from .rules import is_municipal_admin, leader_home_ids, may_see_relatives_only
 from .scope import admin_page_q, scope_queryset
@@ -65,6 +69,23 @@ def relatives_only_documents(document, request):
     ).first()
     if record is not None and not may_see_relatives_only(request.user, record.botilbud_id):
         raise Http404
+
+
+# Last of the document hooks: after every check above and Wagtail's own view restrictions.
+@hooks.register("before_serve_document", order=1000)
+def signed_document_redirect(document, request):
+    """On S3 (PRIVATE_FILES_SERVE = "redirect") a document the checks let through is a
+    redirect to its short-lived signed URL rather than streamed through the web process."""
+    storage = document.file.storage
+    if settings.PRIVATE_FILES_SERVE != "redirect" or not hasattr(storage, "signed_url"):
+        return None
+    document_served.send(sender=get_document_model(), instance=document, request=request)
+    return private_file_response(
+        document.file,
+        filename=document.filename,
+        content_type=document.content_type,
+        as_attachment=document.content_disposition != "inline",
+    )
 
 
 # -- the read log, for a home's leader --------------------------------------------------------

@@ -108,3 +108,20 @@ class RedisCache(redis.RedisCache):
         pipeline.set(key, 0, ex=window, nx=True)
         pipeline.incr(key)
         return int(pipeline.execute()[1])
+
+    def clear(self) -> bool:
+        """Django's RedisCache.clear() is FLUSHDB: the whole database, the other cache's keys
+        and RQ's queues with it. This deletes the keys of this cache's KEY_PREFIX only."""
+        if not self.key_prefix:
+            raise ValueError("A Samspil Redis cache needs a KEY_PREFIX to clear only its own keys.")
+        client = self._cache.get_client(None, write=True)
+        pattern = f"{self.key_prefix}:*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
+        return True

@@ -36,6 +36,7 @@ BASE_URL_FROM_ENV = "BASE_URL" in os.environ
 WAGTAILADMIN_BASE_URL = BASE_URL
 
 INSTALLED_APPS = [
+    "samspil",
     "access",
     "home",
     "newsletters",
@@ -165,16 +166,53 @@ STORAGES = {
     "default": {"BACKEND": "access.files.SamspilStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on S3-compatible storage (django-storages), switched on by S3_BUCKET (docs/scaleout.md).
+# The same names, the same split: images and renditions are public objects, documents and
+# dialog attachments private ones that no URL reaches until a view has asked access.rules and
+# redirects to a signed URL that lives S3_SIGNED_URL_SECONDS. Credentials come from boto3's own
+# chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or the machine's role).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "") or None
+# A CDN or custom host in front of the public objects ("media.samspil.toender.dk").
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("S3_CUSTOM_DOMAIN", "") or None
+# The canned ACL public objects get; "" where the bucket refuses ACLs (AWS's default since
+# 2023) and a bucket policy opens the public prefixes instead (docs/scaleout.md).
+S3_PUBLIC_ACL = os.environ.get("S3_PUBLIC_ACL", "public-read")
+S3_SIGNED_URL_SECONDS = int(os.environ.get("S3_SIGNED_URL_SECONDS", "60"))
+if S3_BUCKET:
+    AWS_STORAGE_BUCKET_NAME = S3_BUCKET
+    STORAGES["default"] = {"BACKEND": "access.s3.SamspilS3Storage"}
+    # After the access check a private file is a redirect to its signed URL.
+    PRIVATE_FILES_SERVE = os.environ.get("PRIVATE_FILES_SERVE", "redirect")
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_URL = f"https://{AWS_S3_CUSTOM_DOMAIN}/"
+    elif AWS_S3_ENDPOINT_URL:
+        MEDIA_URL = f"{AWS_S3_ENDPOINT_URL.rstrip('/')}/{S3_BUCKET}/"
+    else:
+        region = f".{AWS_S3_REGION_NAME}" if AWS_S3_REGION_NAME else ""
+        MEDIA_URL = f"https://{S3_BUCKET}.s3{region}.amazonaws.com/"
 
 # Complex page models can exceed Django's default of 1,000 fields in the page editor.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Background work: django-tasks with the database backend and its worker (`db_worker`).
+# Background work: django-tasks with the database backend and its worker (`db_worker`); with
+# RQ_URL set, django-tasks-rq puts the tasks on Redis for RQ workers (`manage.py rqworker
+# --job-class django_tasks_rq.Job default`) and the database worker is not needed.
+RQ_URL = os.environ.get("RQ_URL", "")
+RQ_BACKEND = "django_tasks_rq.RQBackend"
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", RQ_BACKEND if RQ_URL else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"] == RQ_BACKEND:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# django-rq's queues; without RQ_URL they are never used (samspil.checks says so if RQ is on).
+RQ_QUEUES = {"default": {"URL": RQ_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900}}
 
 # Mail: any ESP through anymail (EMAIL_BACKEND=anymail.backends.postmark.EmailBackend and
 # ANYMAIL_* variables); the embedded default writes each message to a file in var/mail/.
@@ -192,12 +230,21 @@ ANYMAIL = {
 # alike, the rate limits: a database table by default (made by `manage.py createcachetable`,
 # part of `make migrate`), Redis when REDIS_URL is set. Both are samspil/cache.py's backends,
 # whose counters stay exact when processes count at the same moment.
+# With REDIS_URL the "default" cache is Redis too (one cache for every process), unless
+# CACHE_BACKEND names another. Each cache clears only its own keys (samspil/cache.py), so a
+# clear() never takes the rate limits, or RQ's queues on the same database, with it.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", "samspil"),
-    },
+    "default": (
+        {"BACKEND": "samspil.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "samspil-c"}
+        if REDIS_URL and "CACHE_BACKEND" not in os.environ
+        else {
+            "BACKEND": os.environ.get(
+                "CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+            ),
+            "LOCATION": os.environ.get("CACHE_LOCATION", "samspil"),
+        }
+    ),
     # Wagtail writes every rendition it hands out to this cache, even one it found among
     # the renditions a listing prefetched; the write pickles the rendition and its image
     # (about 0.4 ms per {% image %} here). Samspil prefetches renditions with the pages
@@ -286,6 +333,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # providers named here (and CSP_EXTRA_FRAME_SRC, comma-separated); an embed's own scripts do not
 # run. Media or static files on another host (S3, a CDN) are allowed by their URL's origin.
 _asset_origins = [url for url in (MEDIA_URL, STATIC_URL) if url.startswith("https://")]
+if S3_BUCKET and MEDIA_URL.startswith("http://"):  # an S3-compatible store on a private network
+    _asset_origins.append(MEDIA_URL)
 _frame_src = [
     "https://www.youtube.com",
     "https://www.youtube-nocookie.com",
@@ -377,6 +426,7 @@ LOGGING = {
         # Task and page-tree chatter belongs in debugging, not in every run's output.
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": os.environ.get("WORKER_LOG_LEVEL", "INFO")},
+        "rq.worker": {"level": os.environ.get("WORKER_LOG_LEVEL", "INFO")},
         "wagtail": {"level": "WARNING"},
         "modelsearch": {"level": "WARNING"},
     },
