@@ -33,6 +33,7 @@ urlpatterns = [
     path("feeds/", include("home.feed_urls", namespace="feeds")),
     path("", include("participation.urls")),
     path("dialog/", include("dialog.urls")),
+    path("log-ind/", include("oidc.urls")),
     # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth);
     # anymail's views, each event handled once and a malformed body answered 400.
     path("anymail/", include("outbox.webhook_urls")),
