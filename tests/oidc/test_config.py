@@ -134,3 +134,16 @@ def test_sync_costs_the_same_for_one_home_and_many(tree, django_assert_max_num_q
     with django_assert_max_num_queries(11):
         sync_staff_homes(many, set())
     assert not HomeStaffAccess.objects.filter(group__user=many).exists()
+
+
+@pytest.mark.django_db
+def test_a_relative_deleting_their_data_deletes_their_mitid_link(tree):
+    from dialog.privacy import delete_relative
+    from oidc.models import ExternalIdentity
+
+    relative = get_user_model().objects.create(username="relative-x")
+    relative.set_unusable_password()
+    relative.save()
+    ExternalIdentity.objects.create(provider="relative", subject="mitid-sub", user=relative)
+    delete_relative(relative)
+    assert not ExternalIdentity.objects.exists()
