@@ -19,6 +19,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from access.ratelimit import client_address, over_limit
 from access.rules import is_relative
 
 from . import backends, providers
@@ -33,6 +34,10 @@ BACKEND_PATHS = {
 # After a staff sign-in: the admin (or a page inside it); after a relative's: "Min side"
 # (or the relatives' page they came from).
 NEXT_LIMIT = 500
+# Sign-ins started per client address in START_WINDOW seconds: each one is a session with a
+# state kept in the database.
+START_LIMIT = 30
+START_WINDOW = 3600
 
 
 def safe_next(provider: str, value: str | None) -> str:
@@ -85,6 +90,16 @@ class StartView(ProviderMixin, OIDCAuthenticationRequestView):
             super().__init__(*args, **kwargs)
 
     def get(self, request):
+        if over_limit(
+            f"oidc:start:{self.provider}", client_address(request), START_LIMIT, START_WINDOW
+        ):
+            logger.warning("oidc: %s sign-in starts over the limit", self.provider)
+            return error_page(
+                request,
+                self.provider,
+                _("Du har prøvet at logge ind mange gange. Vent lidt, og prøv så igen."),
+                429,
+            )
         response = super().get(request)
         request.session["oidc_login_next"] = safe_next(self.provider, request.GET.get("next"))
         logger.info("oidc: %s sign-in started", self.provider)

@@ -147,3 +147,16 @@ def test_a_relative_deleting_their_data_deletes_their_mitid_link(tree):
     ExternalIdentity.objects.create(provider="relative", subject="mitid-sub", user=relative)
     delete_relative(relative)
     assert not ExternalIdentity.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(SAMSPIL_OIDC=BOTH_ON)
+def test_starting_sign_in_is_rate_limited(client, monkeypatch):
+    from oidc import views
+
+    monkeypatch.setattr(views, "START_LIMIT", 3)
+    for _attempt in range(3):
+        assert client.get("/log-ind/mitid/start/").status_code == 302
+    response = client.get("/log-ind/mitid/start/")
+    assert response.status_code == 429
+    assert "Vent lidt" in response.content.decode()
