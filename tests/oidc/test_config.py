@@ -160,3 +160,26 @@ def test_starting_sign_in_is_rate_limited(client, monkeypatch):
     response = client.get("/log-ind/mitid/start/")
     assert response.status_code == 429
     assert "Vent lidt" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_directory_mapping_is_for_municipal_admins_only(client, tree, staff_a):
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.dk", "pw")
+    listing = "/admin/snippets/oidc/directorymapping/"
+    client.force_login(staff_a)
+    assert client.get(listing).status_code in (302, 403, 404)
+    client.force_login(admin)
+    assert client.get(listing).status_code == 200
+    response = client.post(
+        listing + "add/",
+        {"claim_value": "sg-solgaarden", "botilbud": tree.home_a.pk, "role": "leader"},
+    )
+    assert response.status_code == 302
+    mapping = DirectoryMapping.objects.get()
+    assert (mapping.botilbud_id, mapping.role) == (tree.home_a.pk, "leader")
+    duplicate = client.post(
+        listing + "add/",
+        {"claim_value": "sg-solgaarden", "botilbud": tree.home_a.pk, "role": "leader"},
+    )
+    assert duplicate.status_code == 200  # the form again, with the error
+    assert DirectoryMapping.objects.count() == 1
