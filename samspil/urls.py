@@ -38,6 +38,7 @@ urlpatterns = [
     path("dialog/", include("dialog.urls")),
     path("", include("residents.urls")),
     path("faciliteter/", include("facilities.urls")),
+    path("log-ind/", include("oidc.urls")),
     # ESP tracking and inbound webhooks, secured by ANYMAIL["WEBHOOK_SECRET"] (basic auth);
     # anymail's views, each event handled once and a malformed body answered 400.
     path("anymail/", include("outbox.webhook_urls")),

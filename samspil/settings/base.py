@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "outbox",
     "pagecache",
     "ops",
+    "oidc",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -436,12 +437,49 @@ LOGGING = {
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",
+    # OpenID Connect (mozilla-django-oidc): each answers only its own callback, and only when
+    # its provider is configured below.
+    "oidc.backends.StaffBackend",
+    "oidc.backends.RelativeBackend",
 ]
 # Pages that need a signed-in person send relatives to the magic-link form.
 LOGIN_URL = "dialog:sign_in"
 # A sign-in link works for 30 minutes, once.
 SESAME_MAX_AGE = 30 * 60
 SESAME_ONE_TIME = True
+
+
+def _oidc_provider(prefix: str) -> dict:
+    """One OpenID Connect provider from OIDC_<PREFIX>_* variables; off without a client id.
+    Names: CLIENT_ID, CLIENT_SECRET, AUTHORIZATION_ENDPOINT, TOKEN_ENDPOINT,
+    USERINFO_ENDPOINT, JWKS_ENDPOINT (all needed), ISSUER, SIGN_ALGO (RS256), SCOPES,
+    LABEL (the button's "Log ind med …"), GROUPS_CLAIM (staff: "groups"), TIMEOUT."""
+    names = (
+        "CLIENT_ID",
+        "CLIENT_SECRET",
+        "AUTHORIZATION_ENDPOINT",
+        "TOKEN_ENDPOINT",
+        "USERINFO_ENDPOINT",
+        "JWKS_ENDPOINT",
+        "ISSUER",
+        "SIGN_ALGO",
+        "SCOPES",
+        "LABEL",
+        "GROUPS_CLAIM",
+    )
+    conf = {
+        name: os.environ[f"OIDC_{prefix}_{name}"]
+        for name in names
+        if os.environ.get(f"OIDC_{prefix}_{name}")
+    }
+    if os.environ.get(f"OIDC_{prefix}_TIMEOUT"):
+        conf["TIMEOUT"] = int(os.environ[f"OIDC_{prefix}_TIMEOUT"])
+    return conf
+
+
+# Staff through the municipality's provider (Entra ID or any OpenID Connect), relatives
+# through a MitID broker; passwords and sign-in links stay either way (docs/oidc.md).
+SAMSPIL_OIDC = {"staff": _oidc_provider("STAFF"), "relative": _oidc_provider("RELATIVE")}
 
 # The dialog: notifications carry a signed reply address svar+<token>@DIALOG_REPLY_DOMAIN; the
 # ESP routes that domain's mail to /anymail/<esp>/inbound/. Messages of threads closed this many
