@@ -10,13 +10,18 @@ so and measures 1 sender on a SQLite file. Figures:
 - sender_cpu_ms_per_delivery, esp_cpu_ms_per_delivery: CPU time per delivery (getrusage) of
   the sender processes and of this process (mostly the fake ESP): cost, apart from how busy
   the machine is;
-- tcp_connections: connections the fake ESP accepted during a run;
+- tcp_connections: connections the fake ESP accepted during a run; requests and
+  batch_requests: the HTTP requests it answered, and how many were Postmark's email/batch
+  (OUTBOX["SEND_BATCH"] messages each, the last of a claim fewer);
+- load_before / load_after: the machine's 1-minute load average around the run (the
+  benchmark shares the machine; read the rates with it);
 - sender_peak_rss_mb: the largest peak RSS of any sender process (resource.getrusage in the
   sender itself: VmHWM, see bench/mail_sender.py); bench_peak_rss_mb: this process (set-up and
   the fake ESP);
 - faults (at --fault-subscribers): due, delivered (recipients who got it), duplicates and
   missing for kill -9 at 30 %, SIGTERM at 30 %, a 401 and a 500 outage, an ESP slower than
-  the lease, and 4 senders at once.
+  the lease, and 4 senders at once. A sender killed outright may send its one batch in
+  flight twice: kill_9's duplicates are bounded by send_batch.
 Last line: one JSON object.
 """
 
@@ -113,6 +118,7 @@ class Bench:
 
     def throughput(self, senders: int) -> dict:
         self.reset()
+        load_before = round(os.getloadavg()[0], 1)
         cpu_before = cpu_seconds(resource.RUSAGE_CHILDREN), cpu_seconds(resource.RUSAGE_SELF)
         start = time.monotonic()
         self.wait([self.sender() for _ in range(senders)])
@@ -132,6 +138,9 @@ class Bench:
             "esp_cpu_ms_per_delivery": round(esp_cpu * 1000 / max(delivered, 1), 2),
             "tcp_connections": self.esp.connections,
             "requests": self.esp.requests,
+            "batch_requests": len(self.esp.batches),
+            "load_before": load_before,
+            "load_after": round(os.getloadavg()[0], 1),
         }
 
     # Fault scenarios
@@ -214,7 +223,11 @@ def main() -> None:
         else:
             database_url = f"sqlite:///{db['NAME']}"
         bench = Bench(esp, database_url, args.subscribers)
+        from outbox.conf import setting
+
         results = {
+            "send_batch": setting("SEND_BATCH"),
+            "cpus": os.cpu_count(),
             "database": connection.vendor,
             "subscribers": args.subscribers,
             "repeat": args.repeat,
@@ -229,8 +242,11 @@ def main() -> None:
                 f"phase (runs: {[run['deliveries_per_s'] for run in runs]}), "
                 f"{typical['run_per_s']}/s for the whole run, "
                 f"{typical['tcp_connections']} TCP connections, "
+                f"{typical['requests']} requests ({typical['batch_requests']} batches), "
+                f"load {typical['load_before']}->{typical['load_after']}, "
                 f"{typical['duplicates']} duplicates, {typical['missing']} missing, "
-                f"{typical['sender_cpu_ms_per_delivery']} ms sender CPU per delivery",
+                f"{typical['sender_cpu_ms_per_delivery']} ms sender CPU and "
+                f"{typical['esp_cpu_ms_per_delivery']} ms fake-ESP CPU per delivery",
                 flush=True,
             )
         bench.reset(args.fault_subscribers)

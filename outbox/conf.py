@@ -7,6 +7,10 @@ DEFAULTS = {
     # so a sender killed outright re-sends at most the one in flight; the rest of its claim
     # waits for the lease to run out.
     "CLAIM_SIZE": 100,
+    # Messages one request carries where the ESP has a batch API (Postmark: up to 500; see
+    # outbox.batch). A batch the ESP accepted is recorded in one UPDATE before the next
+    # goes out, so a sender killed outright re-sends at most the one batch in flight.
+    "SEND_BATCH": 50,
     # A claimed row belongs to its sender this long after the sender last renewed it (a
     # live sender renews every LEASE / 4). Keep it well above the ESP timeout (anymail's
     # REQUESTS_TIMEOUT, 30 s by default), so no single send can outlast it.

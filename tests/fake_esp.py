@@ -3,8 +3,9 @@ bench/mail.py: anymail's real Postmark backend talks to it as to Postmark.
 
 It keeps HTTP/1.1 connections alive (as Postmark does), counts the TCP connections it
 accepts and the messages it accepts per recipient, and can be told to misbehave: answer
-slowly, answer an HTTP error for a while (401, 422, 500…), or hang past the client's
-timeout. A message counts as delivered only when it is answered 200, as at a real ESP.
+slowly (``delay`` seconds per message, in a batch too), answer an HTTP error for a while
+(401, 422, 500…), or hang past the client's timeout. A message counts as delivered only
+when it is answered 200 (or has ErrorCode 0 in a batch's answer), as at a real ESP.
 """
 
 import json
@@ -74,6 +75,8 @@ class FakePostmark:
         self.deliveries: Counter = Counter()
         self.connections = 0
         self.requests = 0
+        self.paths: Counter = Counter()  # requests per API path ("/email", "/email/batch")
+        self.batches: list[int] = []  # messages per email/batch request
         self.first_at = self.last_at = 0.0  # time.monotonic() of the first and last delivery
         self.inactive: set[str] = set()
         self._error: int | None = None
@@ -123,6 +126,8 @@ class FakePostmark:
             self.deliveries.clear()
             self.messages.clear()
             self.connections = self.requests = 0
+            self.paths.clear()
+            self.batches.clear()
             self.first_at = self.last_at = 0.0
             self._error_until = self._hang_until = 0.0
 
@@ -150,6 +155,7 @@ class FakePostmark:
         now = time.monotonic()
         with self.lock:
             self.requests += 1
+            self.paths[path.rstrip("/")] += 1
             error = self._error if now < self._error_until else None
             hang = self._hang if now < self._hang_until else 0.0
         if hang:
@@ -157,9 +163,12 @@ class FakePostmark:
             return 503, ERRORS[503]
         if error:
             return error, ERRORS.get(error, ERRORS[500])
-        if self.delay:
-            time.sleep(self.delay)
-        if path.rstrip("/").endswith("/email/batch"):
+        batch = path.rstrip("/").endswith("/email/batch")
+        if self.delay:  # per message: a batch is no quicker per message than single sends
+            time.sleep(self.delay * (len(payload) if batch else 1))
+        if batch:
+            with self.lock:
+                self.batches.append(len(payload))
             return 200, [self._accept(message) for message in payload]
         result = self._accept(payload)
         return (200 if result["ErrorCode"] == 0 else 422), result

@@ -16,6 +16,7 @@ ANYMAIL = {
 OUTBOX = {
     "LEASE": float(os.environ.get("MAIL_LEASE", "900")),
     "PAUSE_BASE": float(os.environ.get("MAIL_PAUSE", "60")),
+    "SEND_BATCH": int(os.environ.get("MAIL_SEND_BATCH", "50")),
 }
 NEWSLETTERS = {
     **NEWSLETTERS,  # noqa: F405

@@ -34,9 +34,41 @@ def test_an_inactive_recipient_fails_one_row_and_one_connection_carries_the_run(
     failed = DigestMail.objects.get(status="failed")
     assert failed.to_email == "p2@example.dk"
     assert "AnymailRecipientsRefused" in failed.error
-    assert esp.connections == 1  # one keep-alive connection for all six requests
-    assert esp.requests == 6
+    assert esp.connections == 1  # one keep-alive connection for the run
+    assert esp.paths == {"/email/batch": 1}  # six messages, one request
     assert run.send.status == "finished"
+    # Each row keeps the id the ESP gave its own message.
+    ids = DigestMail.objects.filter(status="sent").values_list("esp_message_id", flat=True)
+    assert len(set(ids)) == 5 and not any(i.startswith("<") for i in ids)
+
+
+def test_batches_carry_at_most_send_batch_messages_and_one_request_per_row_without(
+    esp, six, settings
+):
+    settings.OUTBOX = {**getattr(settings, "OUTBOX", {}), "SEND_BATCH": 4}
+    run = run_digests()
+    assert run.sent == 6
+    assert esp.paths == {"/email/batch": 2}  # 4 + 2
+    assert esp.batches == [4, 2]
+
+    DigestMail.objects.all().delete()
+    from newsletters.models import Subscriber
+
+    Subscriber.objects.update(last_digest_period="", last_digest_at=None)
+    esp.reset()
+    settings.OUTBOX = {**getattr(settings, "OUTBOX", {}), "SEND_BATCH": 1}
+    assert run_digests().sent == 6
+    assert esp.paths == {"/email": 6}  # Postmark's single endpoint, one message each
+    assert esp.connections == 1
+
+
+def test_an_account_answer_to_a_batch_pauses_and_keeps_every_row(esp, six):
+    esp.fail(422)  # "Your account is pending approval." for the whole request
+    run = run_digests()
+    assert (run.sent, run.failed, run.retried) == (0, 0, 6)
+    assert run.send.status == "paused"
+    assert MailService.objects.get(pk=1).problem == "account"
+    assert DigestMail.objects.filter(status="retry").count() == 6
 
 
 def test_a_refused_key_pauses_keeps_every_row_and_tells_the_admins(esp, six, admin_client):
