@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('home', '0005_municipality_settings'),
+        ('home', '0006_easy_read_and_pictograms'),
     ]
 
     operations = [
