@@ -43,6 +43,29 @@ def may_list_subscribers(user) -> bool:
 # --- Staff ----------------------------------------------------------------------------------
 
 
+# Answers about a person's homes are asked many times in one request (menus, hooks, scope,
+# the view itself). They are kept on the user object, as Django keeps ``_perm_cache``, and
+# dropped whenever a home's staff or leader changes anywhere in this process (``_generation``,
+# bumped by the signals in ``access.apps``), so a change is seen by the next question.
+_generation = 0
+
+
+def forget_homes() -> None:
+    """Staff groups, editor groups or leaders changed: recompute every memoised answer."""
+    global _generation
+    _generation += 1
+
+
+def _memo(user, name: str, compute):
+    key = f"_samspil_{name}"
+    held = getattr(user, key, None)
+    if held is not None and held[0] == _generation:
+        return held[1]
+    value = compute()
+    setattr(user, key, (_generation, value))
+    return value
+
+
 def staff_home_ids(user) -> list[int] | None:
     """The homes whose staff ``user`` belongs to (their editor groups): None means every
     home (municipal admins); [] for anyone who is staff nowhere (relatives, anonymous)."""
@@ -51,10 +74,16 @@ def staff_home_ids(user) -> list[int] | None:
     if user.is_superuser:
         return None
     return list(
-        _model("home.HomeStaffAccess")
-        .objects.filter(group__in=user.groups.all())
-        .order_by("botilbud_id")
-        .values_list("botilbud_id", flat=True)
+        _memo(
+            user,
+            "staff_homes",
+            lambda: tuple(
+                _model("home.HomeStaffAccess")
+                .objects.filter(group__in=user.groups.all())
+                .order_by("botilbud_id")
+                .values_list("botilbud_id", flat=True)
+            ),
+        )
     )
 
 
@@ -69,11 +98,7 @@ def is_staff_of(user, botilbud_id: int | None) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (
-        _model("home.HomeStaffAccess")
-        .objects.filter(botilbud_id=botilbud_id, group__in=user.groups.all())
-        .exists()
-    )
+    return botilbud_id in staff_home_ids(user)
 
 
 def home_staff_users(botilbud_id: int):
@@ -101,10 +126,16 @@ def leader_home_ids(user) -> list[int]:
     if not _signed_in(user):
         return []
     return list(
-        _model("dialog.HomeDialogSettings")
-        .objects.filter(leader=user)
-        .order_by("botilbud_id")
-        .values_list("botilbud_id", flat=True)
+        _memo(
+            user,
+            "leader_homes",
+            lambda: tuple(
+                _model("dialog.HomeDialogSettings")
+                .objects.filter(leader=user)
+                .order_by("botilbud_id")
+                .values_list("botilbud_id", flat=True)
+            ),
+        )
     )
 
 
