@@ -4,7 +4,8 @@ Usage: python bench/photos.py [--photos N] [--repetitions N]
 Generates the photos with Pillow (smooth gradients and shapes under sensor-like noise, so
 they compress like real photos to 3–5 MB), then posts them all in ONE multipart request to
 the staff admin's upload view (Django's test client, the same routing and middleware as the
-site): content check, EXIF/GPS strip, resize to 2400 px, two renditions, private storage.
+site): content check, EXIF/GPS strip, resize to 2000 px (JPEGs decoded at half size),
+two renditions, private storage.
 Reports the median time per upload of all photos, per photo, and memory: the process's
 peak RSS (resource.getrusage) before and after the uploads, and the tracemalloc peak of
 one upload (Python allocations, Pillow's pixel buffers included), said which.

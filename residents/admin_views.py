@@ -235,7 +235,7 @@ def upload_view(request):
                         services.tag_photo(request.user, photo, data["residents"])
                 messages.success(request, _("%(n)s billeder er gemt.") % {"n": len(photos)})
                 return redirect("residents_admin_photos")
-    return _render(request, "upload", _("Upload fotos"), form=form, status=status)
+    return _render(request, "upload", _("Tilføj fotos"), form=form, status=status)
 
 
 def photos_index(request):

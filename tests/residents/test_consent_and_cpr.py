@@ -110,3 +110,25 @@ def test_staff_write_a_post_with_the_resident(tree, people):
     assert post.written_with_resident and post.written_by == people["staff_a"]
     assert ModelLogEntry.objects.filter(action="wagtail.create", object_id=str(post.pk)).exists()
     assert login(people["staff_b"]).post(url, {"text": "x"}).status_code == 403
+
+
+def test_staff_admin_screens_are_danish(tree, people, photo_of):
+    from ..test_admin_english_words import ENGLISH, visible_text
+
+    photo = photo_of(people["per"])
+    PhotoReport = photo.reports.model
+    PhotoReport.objects.create(photo=photo, reporter=people["home_relative"], reason="Fjern")
+    staff = login(people["staff_a"])
+    for url in (
+        reverse("residents_admin_index"),
+        reverse("residents_admin_consent", args=[people["per"].pk]),
+        reverse("residents_admin_post", args=[people["per"].pk]),
+        reverse("residents_admin_upload"),
+        reverse("residents_admin_photos"),
+        reverse("residents_admin_photo", args=[photo.pk]),
+        reverse("residents_admin_reports"),
+    ):
+        response = staff.get(url)
+        assert response.status_code == 200, url
+        found = ENGLISH.findall(visible_text(response.content.decode()))
+        assert not found, (url, found)

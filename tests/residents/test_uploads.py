@@ -26,8 +26,9 @@ def login(user) -> Client:
     return client
 
 
-def test_stored_photo_is_resized_and_has_no_exif(tree, people, private_root):
-    source = jpeg_bytes((3200, 2400))
+@pytest.mark.parametrize("size", [(3200, 2400), (4000, 3000), (3000, 4000)])
+def test_stored_photo_is_resized_and_has_no_exif(tree, people, private_root, size):
+    source = jpeg_bytes(size)
     assert Image.open(io.BytesIO(source)).getexif().get_ifd(0x8825)  # GPS in the upload
     photo = services.save_photo(people["staff_a"], tree.home_a.pk, upload(content=source))
     assert max(photo.width, photo.height) == services.ORIGINAL_MAX_SIDE

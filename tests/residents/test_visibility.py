@@ -187,3 +187,22 @@ def test_unknown_tokens_and_sizes_are_404(tree, people, photo_of, client):
     assert client.get(f"/foto/{photo.token}/huge.jpg").status_code == 404
     with pytest.raises(ValueError):
         photo_url(photo, "huge")
+
+
+def test_dated_album_shows_each_viewer_only_their_photos(tree, people, photo_of):
+    from django.urls import reverse
+
+    from residents.models import Album
+
+    album = Album.objects.create(botilbud=tree.home_a, title="Rømø")
+    shown = photo_of(people["per"], album=album)
+    hidden = photo_of(people["anna"], album=album)
+    url = reverse("residents:album", args=[album.pk])
+    page = Client().get(url).content.decode()
+    assert shown.token in page and hidden.token not in page
+    assert hidden.token in client_for(people["network_a"]).get(url).content.decode()
+    empty = Album.objects.create(botilbud=tree.home_a, title="Kun Anna")
+    photo_of(people["anna"], album=empty)
+    empty_url = reverse("residents:album", args=[empty.pk])
+    assert Client().get(empty_url).status_code == 404
+    assert client_for(people["network_a"]).get(empty_url).status_code == 200
