@@ -229,8 +229,10 @@ class BookingForm(forms.Form):
         if end_time == dt.time(0):
             end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), end_time))
         data["start"], data["end"] = start, end
+        # Every rule a time can break (hours, length, closed day, taken) is about the time
+        # asked for: the message sits at "Fra kl.", and the summary links there.
         for problem in services.booking_problems(self.facility, kind, start, end):
-            self.add_error(None, problem)
+            self.add_error("start_time", problem)
         participants = data.get("participants")
         if participants and participants > self.facility.capacity:
             self.add_error(
