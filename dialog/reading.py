@@ -6,7 +6,6 @@ written (or approved) after the relative last opened its thread. Only threads th
 may read count, by the same rule as ``posting.visible_threads_for``.
 """
 
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -56,16 +55,13 @@ def unread_thread_count(user) -> int:
 
 
 def mark_thread_read(user, thread: Thread) -> None:
-    """The relative has now seen everything published in ``thread``: one UPDATE on a visit
-    after the first (the unique pair's index), an INSERT on the first."""
+    """The relative has now seen everything published in ``thread``: one INSERT … ON
+    CONFLICT UPDATE on the unique pair, the first visit and every later one alike."""
     if not is_relative(user):
         return
-    now = timezone.now()
-    if ThreadRead.objects.filter(relative_id=user.pk, thread=thread).update(read_at=now):
-        return
-    try:
-        with transaction.atomic():
-            ThreadRead.objects.create(relative_id=user.pk, thread=thread, read_at=now)
-    except IntegrityError:
-        # A second tab made the row meanwhile: it holds the same moment, near enough.
-        pass
+    ThreadRead.objects.bulk_create(
+        [ThreadRead(relative_id=user.pk, thread=thread, read_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["relative", "thread"],
+        update_fields=["read_at"],
+    )

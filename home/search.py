@@ -4,14 +4,14 @@ One function, ``search_site``, answers the search page. It joins two kinds of ma
 
 - the search backend's full-text match (Wagtail's database backend: SQLite FTS5 here, the
   PostgreSQL backend's ``danish`` configuration when settings switch to it), ranked;
-- Wagtail's autocomplete (the models' ``AutocompleteField``s: titles and names), for words
-  typed half-way ("sansehav");
 - a word-part match on the fields people read (title, introduction, place, name), because
   Danish glues words together: "kor" is in "Kirkekor", "sansehave" in "Sansehaven",
   and a full-text engine matches whole words (or, at best, word beginnings) only. Each word
   is matched by its Danish stem (Snowball's Danish stemmer, the algorithm PostgreSQL's
   ``danish`` configuration uses), so "frivillige" finds "frivillig", "koncerter" finds
-  "Koncert" and "gåture" finds "gåtur" on SQLite too.
+  "Koncert" and "gåture" finds "gåtur" on SQLite too; a word typed half-way ("sansehav")
+  is a part too. (Wagtail's separate autocomplete query found nothing more on the demo's
+  query set and cost two queries per search: bench/search.py, bench/pages.py.)
 
 Relatives-only news and events come only to those who may see them, as in every listing.
 """
@@ -205,16 +205,9 @@ def searchable_pages(user):
 
 
 def _ranked_ids(queryset, query: str) -> dict[int, int]:
-    """Ids the search backend finds, best first: its full-text match (stemmed on PostgreSQL),
-    then its autocomplete match on the start of words in the AutocompleteFields."""
-    backend = get_search_backend()
-    ids = [obj.pk for obj in backend.search(query, queryset, operator="and")[:MAX_HITS]]
-    seen = set(ids)
-    for obj in backend.autocomplete(query, queryset, operator="and")[:MAX_HITS]:
-        if obj.pk not in seen:
-            ids.append(obj.pk)
-            seen.add(obj.pk)
-    return {pk: rank for rank, pk in enumerate(ids)}
+    """Ids the search backend's full-text match finds (stemmed on PostgreSQL), best first."""
+    results = get_search_backend().search(query, queryset, operator="and")
+    return {obj.pk: rank for rank, obj in enumerate(results[:MAX_HITS])}
 
 
 def _page_hits(words: list[str], query: str, user) -> list[tuple[int, SearchHit]]:

@@ -82,3 +82,14 @@ def test_the_count_costs_one_query_however_many_threads(tree, staff_a, threads):
     with CaptureQueriesContext(connection) as queries:
         assert unread_thread_count(relative) == threads
     assert len(queries) == 1
+
+
+def test_reading_a_thread_costs_one_query_the_first_time_and_after(tree, relative_a, staff_a):
+    from dialog.reading import mark_thread_read
+
+    thread = private_thread(tree.home_a, relative_a)
+    for _visit in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            mark_thread_read(relative_a, thread)
+        assert len(queries) == 1
+    assert ThreadRead.objects.filter(relative=relative_a, thread=thread).count() == 1
