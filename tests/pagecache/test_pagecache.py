@@ -243,3 +243,18 @@ def test_signup_on_a_cached_event_page_submits_and_updates_seats_left(
     after = Client().get(event.url)
     assert outcome(after) == "miss"
     assert "Der er 1 ledig plads" in after.content.decode()
+
+
+def test_answer_that_sets_a_cookie_is_not_kept(client, tree, monkeypatch):
+    from home.models import StandardPage
+
+    original = StandardPage.serve
+
+    def serve(self, request, *args, **kwargs):
+        response = original(self, request, *args, **kwargs)
+        response.set_cookie("besoeg", "1")
+        return response
+
+    monkeypatch.setattr(StandardPage, "serve", serve)
+    assert outcome(client.get(tree.about.url)) is None
+    assert outcome(client.get(tree.about.url)) is None
