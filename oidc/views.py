@@ -21,6 +21,7 @@ from mozilla_django_oidc.views import (
 
 from access.ratelimit import client_address, over_limit
 from access.rules import is_relative
+from dialog.identity import safe_next as relatives_next
 
 from . import backends, providers
 from .models import Provider
@@ -47,8 +48,6 @@ def safe_next(provider: str, value: str | None) -> str:
         return ""
     if provider == Provider.STAFF:
         return value if value.startswith("/admin/") and value != "/admin/logout/" else ""
-    from dialog.identity import safe_next as relatives_next
-
     return relatives_next(value)
 
 
