@@ -395,12 +395,16 @@ def publish_booking_event(booking: Booking, user) -> None:
         location=booking.facility.name,
         address=f"{home.street_address}, {home.postal_code} {home.city}",
         organiser_id=booking.organisation_id,
+        # An association's event links to the association, as imported ones do.
+        external_url=booking.organisation.website if booking.organisation_id else "",
         owner=user,
+        live=False,
     )
     home.add_child(instance=event)
+    # Published through a revision, as staff would (history, search index, page cache purge).
+    event.save_revision(user=user, log_action=True).publish(user=user)
     booking.event = event
     booking.save(update_fields=["event"])
-    log(event, "wagtail.publish", user=user)
 
 
 def queue_booking_reminders(today: dt.date | None = None) -> int:

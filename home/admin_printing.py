@@ -57,7 +57,7 @@ def letter_pdf(request, home_id: int):
     context = monthly_letter_content(home, month)
     embed_pictures([*context["news"], *context["events"]])
     try:
-        pdf = render_pdf("home/monthly_letter.html", context, request=request)
+        pdf = render_pdf("pdf/monthly_letter.html", context, request=request)
     except PdfUnavailable:
         return pdf_unavailable_response()
     logger.info("Monthly letter %s %s printed by user %s", home.slug, month, request.user.pk)

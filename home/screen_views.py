@@ -107,7 +107,7 @@ def week_poster(request, home_slug: str):
     embed_pictures([event for day in context["days"] for event in day.events])
     started = time.perf_counter()
     try:
-        pdf = render_pdf("home/week_poster.html", context, request=request)
+        pdf = render_pdf("pdf/week_poster.html", context, request=request)
     except PdfUnavailable:
         return pdf_unavailable_response()
     logger.info(

@@ -16,8 +16,9 @@ from samspil.csp import ContentSecurityPolicyMiddleware
 from ..conftest import make_news
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-# Mail is no web page, and the admin has its own policy (settings.ADMIN_CONTENT_SECURITY_POLICY).
-NOT_PUBLIC = re.compile(r"(^|/)(email|admin)(/|_)")
+# Mail, the admin (its own policy) and pdf/ (printed by WeasyPrint, never sent as a web page)
+# are not under the public pages' policy.
+NOT_PUBLIC = re.compile(r"(^|/)(email|admin|pdf)(/|_)")
 INLINE = {
     "inline script": re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\bnonce=)[^>]*>", re.I),
     "event handler attribute": re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I),
