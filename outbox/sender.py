@@ -475,12 +475,12 @@ class Sender:
                         self.unknown_in_a_row = 0
                     elif not self.failed(row, outcome.error):
                         go_on = False
-                in_flight = []
+                taken = in_flight = []  # recorded: nothing of theirs to give back
                 if not go_on:
                     return False
             return True
         finally:
-            # Rows recorded already are no longer claimed: release() leaves them alone.
+            # Rows taken for a request that never went out go back too.
             flying = {row.pk for row in in_flight}
             self.release([row.pk for row in (*taken, *pending) if row.pk not in flying])
             if self.counts.sent > sent_before and not self.counts.paused:

@@ -30,6 +30,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBERS = 200
 LEASE = 2.0  # seconds; renewed every LEASE / 4 by a live sender
+# How long a test waits for a process to get going (Django's start-up, building the
+# digests): generous, as a busy machine is slow to start processes. Waits, not timings.
+START = 300
 SEND_BATCH = 10  # messages per request to the ESP: what a killed sender may send twice
 
 
@@ -91,7 +94,7 @@ class World:
 
     def run(self, **env) -> subprocess.CompletedProcess:
         process = self.sender(**env)
-        stdout, stderr = process.communicate(timeout=120)
+        stdout, stderr = process.communicate(timeout=START * 2)
         assert process.returncode == 0, stderr
         return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
@@ -132,7 +135,7 @@ def world(tree, tmp_path):
 
 def test_kill_9_mid_run_re_sends_at_most_the_one_batch_in_flight(world):
     sender = world.sender()
-    world.esp.wait_for(SUBSCRIBERS * 3 // 10)
+    world.esp.wait_for(SUBSCRIBERS * 3 // 10, timeout=START)
     sender.send_signal(signal.SIGKILL)
     sender.wait(timeout=30)
     assert world.send_log() == ["running"]  # as the killed process left it
@@ -147,7 +150,7 @@ def test_kill_9_mid_run_re_sends_at_most_the_one_batch_in_flight(world):
 
 def test_sigterm_mid_run_finishes_the_mail_in_hand_and_sends_nothing_twice(world):
     sender = world.sender()
-    world.esp.wait_for(SUBSCRIBERS * 3 // 10)
+    world.esp.wait_for(SUBSCRIBERS * 3 // 10, timeout=START)
     sender.send_signal(signal.SIGTERM)
     _stdout, stderr = sender.communicate(timeout=30)
     assert sender.returncode == 0, stderr
@@ -166,7 +169,7 @@ def test_sigterm_mid_run_finishes_the_mail_in_hand_and_sends_nothing_twice(world
 def test_concurrent_senders_send_each_digest_once(world, senders):
     processes = [world.sender() for _ in range(senders)]
     for process in processes:
-        _stdout, stderr = process.communicate(timeout=120)
+        _stdout, stderr = process.communicate(timeout=START * 2)
         assert process.returncode == 0, stderr  # no deadlock, no lock timeout
     assert world.missing() == 0
     assert world.duplicates() == 0
@@ -181,12 +184,12 @@ def test_concurrent_senders_send_each_digest_once(world, senders):
 )
 def test_an_outage_pauses_keeps_every_row_and_the_next_run_sends_the_rest(world, fault, problem):
     sender = world.sender(MAIL_ESP_TIMEOUT=0.3)
-    world.esp.wait_for(50)
+    world.esp.wait_for(50, timeout=START)
     if fault == "timeout":
         world.esp.hang(1.0, for_seconds=1.5)
     else:
         world.esp.fail(int(fault), seconds=1.5)
-    _stdout, stderr = sender.communicate(timeout=60)
+    _stdout, stderr = sender.communicate(timeout=START)
     assert sender.returncode == 0, stderr
     assert world.send_log() == ["paused"]
     statuses = world.statuses()
@@ -205,15 +208,27 @@ def test_an_outage_pauses_keeps_every_row_and_the_next_run_sends_the_rest(world,
 
 def test_a_slow_esp_is_not_overtaken_by_the_next_run(world):
     """Each claim takes far longer to send than the lease: a live sender renews it, so a
-    second run started meanwhile takes nothing back and nothing goes out twice."""
-    world.esp.delay = 0.05  # 200 claimed mails take 10 s or more; the lease is 2 s
-    first = world.sender(MAIL_CLAIM_SIZE=SUBSCRIBERS)
-    world.esp.wait_for(10)
-    time.sleep(LEASE * 1.25)
-    second = world.run()
-    _stdout, stderr = first.communicate(timeout=120)
+    second run started meanwhile takes nothing back and nothing goes out twice.
+
+    The ESP stays slow until the second run has started (however long a busy machine takes
+    to start it): 0.5 s per message, 2 per request, so each request (1 s) stays within the
+    lease (5 s here, renewed every 1.25 s) but the claim of 200 takes 100 s or more."""
+    lease = 5.0
+    world.esp.delay = 0.5
+    first = world.sender(MAIL_CLAIM_SIZE=SUBSCRIBERS, MAIL_SEND_BATCH=2, MAIL_LEASE=lease)
+    world.esp.wait_for(10, timeout=START)
+    time.sleep(lease * 1.25)
+    second = world.sender(MAIL_SEND_BATCH=2, MAIL_LEASE=lease)
+    deadline = time.monotonic() + START
+    while len(world.send_log()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert first.poll() is None  # the first is still sending its one claim
+    time.sleep(lease)  # the second run sweeps at its start, before it builds and sends
+    world.esp.delay = 0.005
+    _stdout, stderr = second.communicate(timeout=START * 2)
+    assert second.returncode == 0, stderr
+    _stdout, stderr = first.communicate(timeout=START * 2)
     assert first.returncode == 0, stderr
-    assert second.returncode == 0
     # The second run began (and swept) while the first was still sending its one claim.
     (overlap,) = world.query(
         "SELECT COUNT(*) FROM outbox_sendrun AS first, outbox_sendrun AS second "
