@@ -100,3 +100,18 @@ def site_colours(request):
     current = request.GET.get("v") == values["colours_version"]
     response["Cache-Control"] = "public, max-age=86400" if current else "no-cache"
     return response
+
+
+def server_error(request):
+    """The 500 page in the site's layout, named for the municipality without asking the
+    database (it may be what failed)."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    from .models.site_settings import error_page_names
+
+    try:
+        html = loader.get_template("500.html").render(error_page_names())
+    except Exception:  # never a second error while reporting the first
+        html = "<!DOCTYPE html><html lang='da'><title>Fejl</title><h1>Der skete en fejl</h1></html>"
+    return HttpResponseServerError(html)

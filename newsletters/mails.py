@@ -7,6 +7,9 @@ errors); the signed link is a stand-in until the sender fills it in.
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from home.models.site_settings import municipality_for_site
 
 from .digests import (
     CONFIRM_SLOT,
@@ -22,14 +25,18 @@ Kind = DigestMail.Kind
 
 
 def subscription_content(subscriber: Subscriber, kind: str) -> SharedDigest:
+    # The municipality's site setting names the site and colours the button, as in digests.
+    sender = municipality_for_site(Site.objects.filter(is_default_site=True).first())
     if kind == Kind.CONFIRM:
-        subject = _("Bekræft din tilmelding til nyhedsbrevet fra Samspil")
+        subject = _("Bekræft din tilmelding til nyhedsbrevet fra %(site)s")
         context = {"url": CONFIRM_SLOT, "kind": kind}
     elif kind == Kind.MANAGE:
-        subject = _("Dit abonnement på nyhedsbrevet fra Samspil")
+        subject = _("Dit abonnement på nyhedsbrevet fra %(site)s")
         context = {"url": MANAGE_SLOT, "kind": kind}
     else:
         raise ValueError(kind)
+    subject = subject % {"site": sender["site_name"]}
+    context["link_colour"] = sender["colour_link"]
     context["homes"] = list(subscriber.homes.order_by("title").values_list("title", flat=True))
     text = render_to_string("newsletters/email/subscription.txt", context)
     html = render_to_string("newsletters/email/subscription.html", context)

@@ -50,3 +50,6 @@ if settings.DEBUG:
     urlpatterns += serve_static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# The 500 page names the municipality from the cache, never from the database.
+handler500 = "home.views.server_error"

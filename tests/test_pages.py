@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
+from wagtail.models import Site
 
 from .conftest import make_call, make_event, make_image, make_news
 
@@ -185,12 +186,33 @@ def test_unknown_url_gives_danish_404(client, tree):
 
 
 def test_500_page_is_danish_and_standalone():
-    from django.template.loader import render_to_string
+    from home.views import server_error
 
-    html = render_to_string("500.html")
-    soup = BeautifulSoup(html, "html.parser")
+    response = server_error(None)
+    assert response.status_code == 500
+    soup = BeautifulSoup(response.content, "html.parser")
     assert soup.html["lang"] == "da"
     assert "fejl" in soup.h1.get_text()
+
+
+def test_500_page_names_this_municipality_without_the_database(
+    client, tree, django_assert_num_queries
+):
+    from home.models.site_settings import MunicipalitySettings
+    from home.views import server_error
+
+    site = Site.objects.get(is_default_site=True)
+    settings_row = MunicipalitySettings.for_site(site)
+    settings_row.municipality = "Aabenraa Kommune"
+    settings_row.site_name = "Fællesskab Aabenraa"
+    settings_row.save()
+    client.get("/")  # a page names the municipality, and the error page keeps a copy
+    with django_assert_num_queries(0):
+        response = server_error(None)
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".municipality-brand__name").get_text() == "Aabenraa Kommune"
+    assert "Fællesskab Aabenraa" in soup.title.get_text()
+    assert "Tønder" not in response.content.decode()
 
 
 def test_pages_in_a_restricted_section_stay_out_of_public_listings(client, tree):

@@ -193,10 +193,29 @@ def municipality_for_site(site) -> dict:
     if values is None:
         values = MunicipalitySettings.for_site(site).as_dict()
         cache.set(key, values, CACHE_SECONDS)
+        if site.is_default_site:
+            # The error page (no database: it may be what failed) names the municipality
+            # from this copy.
+            cache.set(ERROR_PAGE_KEY, {k: values[k] for k in ("municipality", "site_name")}, None)
     return values
+
+
+ERROR_PAGE_KEY = "samspil:municipality:error-page"
+
+
+def error_page_names() -> dict:
+    """The municipality's and the site's names for the 500 page, without the database: the
+    default site's last known ones, else the settings' defaults (a new installation)."""
+    try:
+        held = cache.get(ERROR_PAGE_KEY)
+    except Exception:  # the cache may be down too
+        held = None
+    if held:
+        return held
+    return {k: defaults()[k] for k in ("municipality", "site_name")}
 
 
 @receiver(post_save, sender=MunicipalitySettings)
 @receiver(post_delete, sender=MunicipalitySettings)
 def _forget_cached(sender, instance, **kwargs):
-    cache.delete(_cache_key(instance.site_id))
+    cache.delete_many([_cache_key(instance.site_id), ERROR_PAGE_KEY])

@@ -57,3 +57,19 @@ def test_links_in_the_digest_have_the_municipalitys_link_colour(tree):
     html = preview_digest(tree.home_a).html
     assert "color:#00594f" in html.replace(" ", "")
     assert "#0059b3" not in html
+
+
+def test_the_subscription_mails_have_the_municipalitys_colour_and_site_name(tree):
+    from newsletters.mails import subscription_content
+    from newsletters.models import DigestMail, Subscriber
+
+    setting = MunicipalitySettings.for_site(Site.objects.get(is_default_site=True))
+    setting.colour_link = "#00594f"
+    setting.site_name = "Fællesskab Aabenraa"
+    setting.save()
+    subscriber = Subscriber.objects.create(email="ny@example.dk")
+    for kind in (DigestMail.Kind.CONFIRM, DigestMail.Kind.MANAGE):
+        content = subscription_content(subscriber, kind)
+        assert "background:#00594f" in content.html.replace(" ", "")
+        assert "#0059b3" not in content.html
+        assert content.subject.endswith("fra Fællesskab Aabenraa")
