@@ -16,11 +16,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from sesame import settings as sesame_settings
 from sesame.utils import get_query_string, get_user
 from wagtail.log_actions import log
 
+from access.nexturl import safe_next
 from access.ratelimit import over_limit
 from outbox.links import absolute
 from outbox.services import queue_mail
@@ -58,26 +58,6 @@ def client_over_limit(ip: str) -> bool:
 
 def address_over_limit(email: str) -> bool:
     return over_limit("dialog:sign_in:address", email.lower(), LIMIT_PER_ADDRESS, RATE_WINDOW)
-
-
-# Addresses a sign-in link never leads to: the admin has its own sign-in, and signing out
-# straight after signing in is no use.
-NO_NEXT_PREFIXES = ("/admin/", "/django-admin/", "/dialog/log-ud/", "/dialog/log-ind/")
-
-
-def safe_next(value: str | None) -> str:
-    """Where to go after signing in: a path on this site's public side (the dialog, or a
-    relatives-only news item or event the relative was sent from), else ''. Never another
-    site, and never the admin (whose sign-in is another one)."""
-    if not value or len(value) > 500:
-        return ""
-    if not url_has_allowed_host_and_scheme(value, allowed_hosts=None, require_https=False):
-        return ""
-    if not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return ""
-    if value.startswith(NO_NEXT_PREFIXES):
-        return ""
-    return value
 
 
 def link_minutes() -> int:

@@ -19,9 +19,9 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from access.nexturl import safe_next as relatives_next
 from access.ratelimit import client_address, over_limit
 from access.rules import is_relative
-from dialog.identity import safe_next as relatives_next
 
 from . import backends, providers
 from .models import Provider
