@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from access.admin_menu import StaffMenuItem
 from access.models import ReadLog
 from access.reads import record_list_read
 from access.rules import is_staff_of, staff_home_ids
@@ -119,11 +119,6 @@ def register_membership_urls():
             name="dialog_membership_action",
         ),
     ]
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return staff_home_ids(request.user) != []
 
 
 @hooks.register("register_admin_menu_item")

@@ -10,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from access.admin_menu import StaffMenuItem
 from access.rules import is_staff_anywhere, staff_home_ids
 
 from .models import BotilbudPage
@@ -70,11 +70,6 @@ def register_letter_urls():
         path("botilbud/maanedsbrev/", letter_index, name="home_monthly_letters"),
         path("botilbud/maanedsbrev/<id:home_id>/", letter_pdf, name="home_monthly_letter"),
     ]
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_staff_anywhere(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -3,9 +3,8 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from access.rules import staff_home_ids
+from access.admin_menu import StaffMenuItem
 
 from . import admin_views as views
 
@@ -31,11 +30,6 @@ def register_urls():
             name="residents_admin_report",
         ),
     ]
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return staff_home_ids(request.user) != []
 
 
 @hooks.register("register_admin_menu_item")
