@@ -1,5 +1,6 @@
 """Workflows for residents and their photos. Each runs in one transaction and logs who did
-what (Wagtail's ``log()``); access is asked of ``access.rules`` before anything changes."""
+what (Wagtail's ``log()``); access is asked of ``access.rules`` before anything changes.
+Requests and their answers queue their mails (``residents.mails``) in that transaction."""
 
 import io
 import math
@@ -18,6 +19,7 @@ from wagtail.log_actions import log
 from access import rules
 from access.cpr import contains_cpr
 
+from . import mails
 from .models import (
     ConsentLevel,
     Photo,
@@ -161,16 +163,19 @@ def request_connection(relative, resident: Resident, relation: str) -> ResidentC
     if not rules.is_relative(relative) or not rules.is_connected(relative, resident.botilbud_id):
         raise PermissionDenied
     relation = _clean_line(relation, 200, required=True)
-    try:
-        with transaction.atomic():
-            connection = ResidentConnection.objects.create(
-                relative=relative, resident=resident, relation=relation
-            )
-            log(connection, "residents.connection.request", user=relative)
-    except IntegrityError as error:
-        raise ValidationError(
-            _("Du er allerede tilknyttet beboeren eller venter på svar."), code="duplicate"
-        ) from error
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                connection = ResidentConnection.objects.create(
+                    relative=relative, resident=resident, relation=relation
+                )
+        except IntegrityError as error:
+            # Pending or approved already (resident_connection_one_active): no new mail.
+            raise ValidationError(
+                _("Du er allerede tilknyttet beboeren eller venter på svar."), code="duplicate"
+            ) from error
+        log(connection, "residents.connection.request", user=relative)
+        mails.connection_requested(connection)
     return connection
 
 
@@ -178,7 +183,11 @@ def decide_connection(user, connection: ResidentConnection, approve: bool) -> No
     _require_staff(user, connection.resident.botilbud_id)
     Status = ResidentConnection.Status
     with transaction.atomic():
-        locked = ResidentConnection.objects.select_for_update().get(pk=connection.pk)
+        locked = (
+            ResidentConnection.objects.select_for_update(of=("self",))
+            .select_related("relative", "resident__botilbud")
+            .get(pk=connection.pk)
+        )
         if locked.status != Status.PENDING:
             raise ValidationError(_("Anmodningen er allerede besvaret."), code="decided")
         locked.status = Status.APPROVED if approve else Status.DECLINED
@@ -186,6 +195,7 @@ def decide_connection(user, connection: ResidentConnection, approve: bool) -> No
         locked.decided_by = user
         locked.save(update_fields=["status", "decided_at", "decided_by"])
         log(locked, "residents.connection." + ("approve" if approve else "decline"), user=user)
+        mails.connection_decided(locked)
     connection.refresh_from_db()
 
 
@@ -408,18 +418,28 @@ def report_photo(user, photo: Photo, reason: str = "") -> PhotoReport:
         )
         if created:
             log(photo, "residents.photo.report", user=user, data={"report_id": report.pk})
+            mails.photo_reported(report)
     return report
 
 
 def handle_report(user, report: PhotoReport, *, take_down: bool) -> None:
+    """Answer every open request to take the photo down; each relative who asked is told
+    whether it was. Requests answered already are not answered (nor mailed) again."""
     _require_staff(user, report.photo.botilbud_id)
     with transaction.atomic():
-        PhotoReport.objects.filter(photo=report.photo, handled_at__isnull=True).update(
+        # Read before the update (and before a take-down deletes the reports with the photo).
+        answered = list(
+            PhotoReport.objects.select_for_update(of=("self",))
+            .filter(photo=report.photo, handled_at__isnull=True)
+            .select_related("reporter")
+        )
+        PhotoReport.objects.filter(pk__in=[r.pk for r in answered]).update(
             handled_at=timezone.now()
         )
         log(
             report.photo, "residents.photo.report_handled", user=user, data={"take_down": take_down}
         )
+        mails.reports_handled(answered, report.photo.botilbud, taken_down=take_down)
         if take_down:
             delete_photo(user, report.photo)
 

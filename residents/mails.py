@@ -1,0 +1,103 @@
+"""The residents' mails: a relative asks to join a resident's network or asks for a photo
+to be taken down (the home's staff are told), and staff answer (the relative is told).
+
+Every mail goes through the one outbox (``outbox.services.queue_mail``), called inside the
+service's transaction, so a mail is queued with the change it tells of and sent only once
+that commits; a key per connection, report and recipient makes a repeat queue nothing new.
+The mails say as little as they can: the resident by first name and initial, never a
+photo, its address or the reason a relative gave (staff read that after signing in)."""
+
+from django.urls import reverse
+from wagtail.models import Site
+
+from access.rules import home_staff_users
+from home.models.site_settings import municipality_for_site
+from outbox.links import absolute
+from outbox.services import queue_mail
+
+from .models import PhotoReport, ResidentConnection
+
+
+def staff_addresses(botilbud_id: int) -> list[str]:
+    """The home's staff (its editor group, ``access.rules``), each address once: never
+    another home's staff, nor municipal admins who are not on the home's staff."""
+    emails = home_staff_users(botilbud_id).values_list("email", flat=True)
+    return sorted({email.strip().lower() for email in emails if email and email.strip()})
+
+
+def _site_name() -> str:
+    # The municipality's site setting names the site, as in the newsletter's mails.
+    return municipality_for_site(Site.objects.filter(is_default_site=True).first())["site_name"]
+
+
+def connection_requested(connection: ResidentConnection) -> None:
+    """Tell the home's staff that a relative asks to join a resident's network."""
+    resident = connection.resident
+    context = {
+        "site_name": _site_name(),
+        "home": resident.botilbud,
+        "resident": resident,
+        "relation": connection.relation,
+        "admin_url": absolute(reverse("residents_admin_index")),
+    }
+    for address in staff_addresses(resident.botilbud_id):
+        queue_mail(
+            key=f"residents:connection:{connection.pk}:requested:{address}",
+            to=address,
+            template="residents/email/connection_requested",
+            context=context,
+        )
+
+
+def connection_decided(connection: ResidentConnection) -> None:
+    """Tell the relative whether staff approved or declined their request."""
+    relative = connection.relative
+    if not relative.email:
+        return
+    resident = connection.resident
+    approved = connection.status == ResidentConnection.Status.APPROVED
+    queue_mail(
+        key=f"residents:connection:{connection.pk}:{connection.status}",
+        to=relative.email,
+        template=f"residents/email/connection_{'approved' if approved else 'declined'}",
+        context={
+            "site_name": _site_name(),
+            "home": resident.botilbud,
+            "resident": resident,
+            "album_url": absolute(reverse("residents:resident_album", args=[resident.pk])),
+        },
+    )
+
+
+def photo_reported(report: PhotoReport) -> None:
+    """Tell the home's staff that a relative asks for a photo to be taken down. Neither the
+    photo nor the relative's reason is in the mail; staff see both after signing in."""
+    photo = report.photo
+    context = {
+        "site_name": _site_name(),
+        "home": photo.botilbud,
+        "has_reason": bool(report.reason),
+        "admin_url": absolute(reverse("residents_admin_reports")),
+    }
+    for address in staff_addresses(photo.botilbud_id):
+        queue_mail(
+            key=f"residents:report:{report.pk}:requested:{address}",
+            to=address,
+            template="residents/email/report_requested",
+            context=context,
+        )
+
+
+def reports_handled(reports: list[PhotoReport], home, *, taken_down: bool) -> None:
+    """Tell each relative whose request was answered whether the photo was taken down."""
+    site_name = _site_name()
+    for report in reports:
+        reporter = report.reporter
+        if reporter is None or not reporter.email:
+            continue
+        queue_mail(
+            key=f"residents:report:{report.pk}:handled",
+            to=reporter.email,
+            template="residents/email/report_handled",
+            context={"site_name": site_name, "home": home, "taken_down": taken_down},
+        )
