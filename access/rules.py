@@ -107,6 +107,17 @@ def home_staff_users(botilbud_id: int):
     return get_user_model().objects.filter(is_active=True, groups__in=groups.values("group_id"))
 
 
+def home_staff_addresses(botilbud_id: int | None, *extra: str) -> list[str]:
+    """Where a home's staff are reached, each address once and in lower case: its editor
+    group's addresses (never another home's staff, nor admins who are not on the home's
+    staff), and any ``extra`` address (the home's own, a call's contact)."""
+    addresses = {address.strip().lower() for address in extra if address and address.strip()}
+    if botilbud_id is not None:
+        emails = home_staff_users(botilbud_id).values_list("email", flat=True)
+        addresses.update(email.strip().lower() for email in emails if email and email.strip())
+    return sorted(addresses)
+
+
 def staff_home_q(user, field: str = "botilbud_id") -> Q:
     """Rows whose home (``field``) ``user`` works at: everything for admins, nothing for
     anyone who is staff nowhere. One subquery in the caller's own statement."""

@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from access.cpr import contains_cpr
-from access.rules import is_relative, is_staff_of
+from access.rules import home_staff_addresses, is_relative, is_staff_of
 from home.models import BotilbudPage
 from outbox.links import absolute
 from outbox.services import queue_mail
-from participation.services import staff_addresses
 
 from . import signals
 from .models import Membership
@@ -181,7 +180,7 @@ def request_connection(user, botilbud: BotilbudPage, relation: str, name: str = 
             "botilbud": botilbud,
             "admin_url": absolute(reverse("dialog_memberships")),
         }
-        for address in staff_addresses(botilbud.pk):
+        for address in home_staff_addresses(botilbud.pk):
             queue_mail(
                 key=f"dialog:membership:{membership.pk}:requested:{address}",
                 to=address,

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from access.rules import home_staff_addresses
 from outbox.links import absolute
 from outbox.services import queue_mail
-from participation.services import staff_addresses
 
 from . import signals
 from .models import HomeDialogSettings, Thread
@@ -168,7 +168,7 @@ def escalation_addresses(botilbud_id: int) -> list[str]:
         .values_list("leader__email", flat=True)
         .first()
     )
-    return [leader.lower()] if leader else staff_addresses(botilbud_id)
+    return [leader.lower()] if leader else home_staff_addresses(botilbud_id)
 
 
 def escalate_overdue(now: dt.datetime | None = None) -> int:

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from access.rules import home_staff_users, is_staff_of, staff_home_ids
+from access.rules import home_staff_addresses, is_staff_of, staff_home_ids
 from outbox.links import absolute
 from outbox.services import queue_mail
 
@@ -160,18 +160,6 @@ def booking_links(booking: Booking) -> dict:
     }
 
 
-def staff_addresses(botilbud) -> list[str]:
-    """Where the home's staff are reached: its editors' addresses and the home's own."""
-    addresses = {
-        email.lower()
-        for email in home_staff_users(botilbud.pk).values_list("email", flat=True)
-        if email
-    }
-    if botilbud.email:
-        addresses.add(botilbud.email.lower())
-    return sorted(addresses)
-
-
 def _mail_requester(booking: Booking, purpose: str, *, automatic: bool = True) -> None:
     queue_mail(
         key=f"booking:{booking.pk}:{purpose}",
@@ -184,7 +172,8 @@ def _mail_requester(booking: Booking, purpose: str, *, automatic: bool = True) -
 
 def _mail_staff(booking: Booking, purpose: str) -> None:
     context = _mail_context(booking)
-    for address in staff_addresses(booking.facility.botilbud):
+    home = booking.facility.botilbud
+    for address in home_staff_addresses(home.pk, home.email):
         queue_mail(
             key=f"booking:{booking.pk}:staff:{purpose}:{address}",
             to=address,

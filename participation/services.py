@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from access.rules import home_staff_users
+from access.rules import home_staff_addresses
 from home.models import BotilbudPage, EventPage, VolunteerCallPage
 from outbox.links import absolute
 from outbox.services import queue_mail
@@ -331,7 +331,7 @@ def volunteer_for_call(
             automatic=False,  # the answer to the form just sent
         )
         context["admin_url"] = absolute(reverse("participation_volunteers:index"))
-        for address in staff_addresses(call.botilbud_id, extra=call.contact_email):
+        for address in home_staff_addresses(call.botilbud_id, call.contact_email):
             queue_mail(
                 key=f"volunteer:{signup.pk}:staff:{address}",
                 to=address,
@@ -372,17 +372,6 @@ def decide_volunteer(signup: VolunteerSignup, *, accept: bool, user) -> Voluntee
 # --- Proposals --------------------------------------------------------------------------
 
 
-def staff_addresses(botilbud_id: int | None, extra: str = "") -> list[str]:
-    """Where a home's staff are reached: its editors' addresses (and a contact address)."""
-    addresses = set()
-    if botilbud_id is not None:
-        users = home_staff_users(botilbud_id)
-        addresses.update(email.lower() for email in users.values_list("email", flat=True) if email)
-    if extra:
-        addresses.add(extra.lower())
-    return sorted(addresses)
-
-
 def propose_activity(
     botilbud: BotilbudPage,
     *,
@@ -416,7 +405,7 @@ def propose_activity(
             context=context,
             automatic=False,  # the answer to the form just sent
         )
-        for address in staff_addresses(botilbud.pk):
+        for address in home_staff_addresses(botilbud.pk):
             queue_mail(
                 key=f"proposal:{proposal.pk}:staff:{address}",
                 to=address,

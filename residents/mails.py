@@ -10,19 +10,12 @@ photo, its address or the reason a relative gave (staff read that after signing 
 from django.urls import reverse
 from wagtail.models import Site
 
-from access.rules import home_staff_users
+from access.rules import home_staff_addresses
 from home.models.site_settings import municipality_for_site
 from outbox.links import absolute
 from outbox.services import queue_mail
 
 from .models import PhotoReport, ResidentConnection
-
-
-def staff_addresses(botilbud_id: int) -> list[str]:
-    """The home's staff (its editor group, ``access.rules``), each address once: never
-    another home's staff, nor municipal admins who are not on the home's staff."""
-    emails = home_staff_users(botilbud_id).values_list("email", flat=True)
-    return sorted({email.strip().lower() for email in emails if email and email.strip()})
 
 
 def _site_name() -> str:
@@ -40,7 +33,7 @@ def connection_requested(connection: ResidentConnection) -> None:
         "relation": connection.relation,
         "admin_url": absolute(reverse("residents_admin_index")),
     }
-    for address in staff_addresses(resident.botilbud_id):
+    for address in home_staff_addresses(resident.botilbud_id):
         queue_mail(
             key=f"residents:connection:{connection.pk}:requested:{address}",
             to=address,
@@ -79,7 +72,7 @@ def photo_reported(report: PhotoReport) -> None:
         "has_reason": bool(report.reason),
         "admin_url": absolute(reverse("residents_admin_reports")),
     }
-    for address in staff_addresses(photo.botilbud_id):
+    for address in home_staff_addresses(photo.botilbud_id):
         queue_mail(
             key=f"residents:report:{report.pk}:requested:{address}",
             to=address,
