@@ -65,10 +65,11 @@ def test_a_page_with_forms_is_public_without_cookie_or_token_and_the_same_for_al
     assert 'src="/static/js/csrf.js" data-csrf-url="/csrf/"' in first.text
 
 
-def test_csrf_endpoint_is_never_stored_and_sets_the_cookie(tree):
+def test_csrf_endpoint_is_never_stored_and_sets_the_cookie(tree, django_assert_num_queries):
     visitor = Client()
     for _ in range(2):
-        response = visitor.get(reverse("csrf_token"))
+        with django_assert_num_queries(0):
+            response = visitor.get(reverse("csrf_token"))
         assert response.status_code == 200
         assert response["Cache-Control"] == "no-store, private"
         assert "X-Page-Cache" not in response.headers
@@ -91,17 +92,20 @@ def test_subscribe_with_the_token_from_the_endpoint(tree):
 
 
 @pytest.mark.parametrize("with_cookie", [False, True], ids=["no-cookie", "cookie"])
-def test_without_javascript_a_same_site_post_is_confirmed_then_succeeds(tree, with_cookie):
+def test_without_javascript_a_same_site_post_is_confirmed_then_succeeds(
+    tree, with_cookie, django_assert_num_queries
+):
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get(tree.home_a.url)
     assert page["X-Page-Cache"] == "miss"
     if with_cookie:  # another page (or a failed script) left a cookie, the form no token
         visitor.get(reverse("csrf_token"))
-    asked = visitor.post(
-        reverse("newsletters:subscribe"),
-        {**subscribe_data(tree), "csrfmiddlewaretoken": ""},
-        headers={"origin": OWN},
-    )
+    with django_assert_num_queries(0):
+        asked = visitor.post(
+            reverse("newsletters:subscribe"),
+            {**subscribe_data(tree), "csrfmiddlewaretoken": ""},
+            headers={"origin": OWN},
+        )
     assert asked.status_code == 403
     assert CONFIRM in asked.text
     assert asked["Cache-Control"] == "no-store, private"
