@@ -5,12 +5,15 @@ page tree are touched. Only a Wagtail page's 200 answer to a GET from a visitor 
 session, no message and no sign-in link is kept, and only when the page is in no restricted
 section, its context holds no form with errors, and it sets no cookie but the CSRF one.
 
-Forms keep their CSRF protection: the stored page has a placeholder where each token was,
-and every answer from the cache gets the visitor's own token there (their CSRF cookie, or a
-new one set with the answer), as Django's CsrfViewMiddleware would. Such a page differs per
-visitor, so it is ``private`` to proxies; a page without a form is ``public`` with
-``s-maxage`` so a proxy or CDN may hold it (purged through wagtail.contrib.frontend_cache).
-Every answer carries an ETag and ``max-age=0``: a browser asks again and mostly gets 304.
+Every kept page is the same for every visitor, so a proxy or CDN may hold it too: ``public``
+with ``s-maxage`` (purged through wagtail.contrib.frontend_cache), and no ``Set-Cookie``.
+A page with forms is kept and served (the first answer too) with each CSRF token blanked
+(``value=""``) and without the CSRF cookie its render asked for. Forms keep their CSRF
+protection through pagecache.csrf: static/js/csrf.js fills the blank tokens from ``/csrf/``
+(never cached; it sets the visitor's CSRF cookie), and a visitor without JavaScript who
+posts from our own origin with no token gets a page that asks them to confirm the sending,
+with a fresh token. Every answer carries an ETag and ``max-age=0``: a browser asks again and
+mostly gets 304.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ import time
 from django.conf import settings
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from wagtail.models import Page
@@ -31,7 +33,6 @@ from . import store
 from .tags import tags_of_page
 
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
-PLACEHOLDER = b"__pagecache_csrf_token__"
 # Headers set per answer here or by the middleware outside this one.
 NOT_STORED = {"set-cookie", "content-length", "cache-control", "expires", "etag", "vary"}
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/")
@@ -58,17 +59,9 @@ def _query(request: HttpRequest) -> str | None:
     return "&".join(sorted(query.split("&"))) if query else ""
 
 
-class _Csrf(CsrfViewMiddleware):
-    """Django's own cookie handling, for answers that never reach CsrfViewMiddleware."""
-
-    def __init__(self):
-        super().__init__(lambda request: None)
-
-
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csrf = _Csrf()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         conf = store.config()
@@ -88,6 +81,11 @@ class PageCacheMiddleware:
             return response
         timeout = min(conf["TIMEOUT"], store.seconds_to_midnight(), self._fresh_for(response))
         store.put(key, new_entry, timeout)
+        # The first answer is the stored one: no visitor's token, no cookie a proxy would keep.
+        response.content = new_entry.body
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(new_entry.body))
+        response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         self._headers(request, response, new_entry, "miss")
         return response
 
@@ -114,7 +112,7 @@ class PageCacheMiddleware:
             return None
         if _restricted(page) or _has_form_errors(response.context_data):
             return None
-        body, tokens = CSRF_INPUT.subn(rb"\1" + PLACEHOLDER + rb"\2", response.content)
+        body, tokens = CSRF_INPUT.subn(rb"\1\2", response.content)
         conf = store.config()
         return store.Entry(
             status=response.status_code,
@@ -125,7 +123,7 @@ class PageCacheMiddleware:
             started=started,
             generation=generation,
             has_csrf=bool(tokens),
-            shared_max_age=0 if tokens else conf["SHARED_MAX_AGE"],
+            shared_max_age=conf["SHARED_MAX_AGE"],
         )
 
     @staticmethod
@@ -145,38 +143,24 @@ class PageCacheMiddleware:
     # Answers
 
     def _answer(self, request, entry: store.Entry, outcome: str) -> HttpResponse:
-        body = entry.body
-        if entry.has_csrf:
-            self.csrf.process_request(request)
-            body = body.replace(PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(body, status=entry.status)
+        response = HttpResponse(entry.body, status=entry.status)
         for name, value in entry.headers:
             response[name] = value
         self._headers(request, response, entry, outcome)
-        if entry.has_csrf:
-            self.csrf.process_response(request, response)
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if if_none_match and response["ETag"] in parse_etags(if_none_match):
             not_modified = HttpResponseNotModified()
             for name in ("ETag", "Cache-Control", "Vary", "X-Page-Cache"):
                 not_modified[name] = response[name]
-            not_modified.cookies = response.cookies
             return not_modified
         return response
 
     @staticmethod
     def _headers(request, response, entry: store.Entry, outcome: str) -> None:
-        etag = entry.etag
-        if entry.has_csrf:
-            # The page holds the visitor's token: a copy is good while their cookie is.
-            secret = request.META.get("CSRF_COOKIE", "")
-            etag = hashlib.sha256(f"{etag}:{secret}".encode()).hexdigest()[:32]
-            response["Cache-Control"] = "private, max-age=0, must-revalidate"
-        else:
-            response["Cache-Control"] = (
-                f"public, max-age=0, s-maxage={entry.shared_max_age}, must-revalidate"
-            )
-        response["ETag"] = f'"{etag}"'
+        response["Cache-Control"] = (
+            f"public, max-age=0, s-maxage={entry.shared_max_age}, must-revalidate"
+        )
+        response["ETag"] = f'"{entry.etag}"'
         response["X-Page-Cache"] = outcome
         # A proxy must not hand the anonymous page to someone with a session.
         patch_vary_headers(response, ("Cookie",))

@@ -28,6 +28,9 @@ from django.utils import timezone
 logger = logging.getLogger("samspil.pagecache")
 
 GENERATION_KEY = "pagecache:generation"
+# Raised when what an entry holds changes meaning (2: forms with blank tokens, no placeholder),
+# so entries stored by the previous release are never served by this one.
+ENTRY_FORMAT = 2
 # A stamp outlives every entry it can make stale.
 STAMP_GRACE = 60
 
@@ -56,14 +59,14 @@ class Entry:
     tags: list[str]
     started: float
     generation: int
-    has_csrf: bool
+    has_csrf: bool  # holds forms (their CSRF tokens blank: js/csrf.js fills them)
     shared_max_age: int = field(default=0)
 
 
 def entry_key(host: str, path: str, query: str, today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
     digest = hashlib.sha256(f"{host}\n{path}\n{query}".encode()).hexdigest()
-    return f"pagecache:entry:{today.isoformat()}:{digest}"
+    return f"pagecache:entry:{ENTRY_FORMAT}:{today.isoformat()}:{digest}"
 
 
 def stamp_key(tag: str) -> str:

@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from pagecache import csrf as pagecache_csrf
 
 
 class FaviconRedirect(RedirectView):
@@ -21,6 +22,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The visitor's CSRF token for forms on shared (cached) pages, filled in by js/csrf.js.
+    path("csrf/", pagecache_csrf.token, name="csrf_token"),
     path("soeg/", home_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("oversigt/", home_views.site_overview, name="site_overview"),

@@ -324,6 +324,9 @@ NEWSLETTERS = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Forms on pages shared through the page cache carry no token; a same-site POST without one
+# is asked to confirm, everything else refused (pagecache/csrf.py).
+CSRF_FAILURE_VIEW = "pagecache.csrf.failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
