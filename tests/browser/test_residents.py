@@ -131,8 +131,10 @@ def test_relative_joins_a_network_sees_the_album_and_reports_a_photo_by_keyboard
     photo.scroll_into_view_if_needed()
     loaded = "img => img.complete && img.naturalWidth > 0"  # the private file was served
     page.wait_for_function(loaded, arg=photo.element_handle())
-    if phone:
-        assert photo.bounding_box()["width"] <= PHONE["width"]
+    if phone:  # on the screen, in its own proportions
+        box = photo.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        assert abs(box["height"] / box["width"] - 600 / 800) < 0.02, box
     check(page, axe_source, phone)
 
     # The photo's own takedown link, then the form, by keyboard.
