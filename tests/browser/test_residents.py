@@ -6,6 +6,7 @@ takedown request; a relative of another resident, and a signed-out visitor, get 
 axe-core (WCAG 2.1 A/AA) finds nothing on any of these pages; on a 375 px phone nothing
 scrolls sideways."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -13,7 +14,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from residents import services
-from residents.models import ConsentLevel, PhotoConsent, PhotoReport, ResidentConnection
+from residents.models import Album, ConsentLevel, PhotoConsent, PhotoReport, ResidentConnection
 from tests.dialog.conftest import make_relative
 from tests.residents.conftest import jpeg_bytes, upload
 
@@ -39,11 +40,21 @@ def residents(content, staff_a, settings, tmp_path):
     services.record_consent(staff_a, anna, ConsentLevel.NETWORK, GIVEN)
     bent = services.create_resident(staff_a, home.pk, "Bent", "K")
     services.record_consent(staff_a, bent, ConsentLevel.NETWORK, GIVEN)
-    photo = services.save_photo(staff_a, home.pk, upload(size=(800, 600)), caption=CAPTION)
+    album = Album.objects.create(botilbud=home, title="Udflugt til Rømø", date=dt.date(2026, 6, 3))
+    photo = services.save_photo(
+        staff_a, home.pk, upload(size=(800, 600)), caption=CAPTION, album=album
+    )
     services.tag_photo(staff_a, photo, [anna])
     services.write_post(staff_a, anna, POST)
     karen = make_relative("karen.residents@example.dk", home)
-    return {"anna": anna, "bent": bent, "photo": photo, "karen": karen, "staff": staff_a}
+    return {
+        "anna": anna,
+        "bent": bent,
+        "photo": photo,
+        "album": album,
+        "karen": karen,
+        "staff": staff_a,
+    }
 
 
 def check_admin(page, axe_source) -> None:
@@ -158,6 +169,13 @@ def test_relative_joins_a_network_sees_the_album_and_reports_a_photo_by_keyboard
     assert report.photo_id == residents["photo"].pk
     assert report.reason == "Hun vil ikke vises med forklæde"
 
+    # The dated album the photo belongs to.
+    page.goto(f"/album/{residents['album'].pk}/")
+    expect(page.locator("h1")).to_have_text("Udflugt til Rømø")
+    expect(page.locator("main time")).to_have_text("3. juni 2026")
+    expect(page.get_by_role("link", name=CAPTION)).to_be_visible()
+    check(page, axe_source, phone)
+
 
 def test_staff_upload_tag_consent_approve_and_take_down(
     page, residents, axe_source, live_server, tmp_path
@@ -187,6 +205,11 @@ def test_staff_upload_tag_consent_approve_and_take_down(
         path.write_bytes(jpeg_bytes((1200, 900), colour=colour))
         files.append(path)
     page.goto("/admin/fotos/upload/")
+    check_admin(page, axe_source)
+    page.get_by_role("button", name="Gem fotos").click()
+    chooser = page.get_by_label(re.compile(r"^Billeder\*?$"))
+    expect(chooser).to_have_attribute("aria-invalid", "true")
+    expect(chooser).to_have_accessible_description(re.compile("Vælg mindst ét billede"))
     check_admin(page, axe_source)
     page.get_by_label(re.compile(r"^Billeder\*?$")).set_input_files(files)
     page.get_by_label("Billedtekst").fill("Sommerfest i haven")
