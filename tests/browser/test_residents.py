@@ -255,6 +255,19 @@ def test_staff_upload_tag_consent_approve_and_take_down(
     check_admin(page, axe_source)
     assert not bent.photos.exists()
 
+    # The upload form on a staff member's phone: nothing wider than the screen, every control
+    # on it.
+    page.set_viewport_size(PHONE)
+    page.goto("/admin/fotos/upload/")
+    assert_no_horizontal_scroll(page)
+    form = page.locator("main form")
+    controls = form.locator("input:not([type=hidden]), select, textarea, button")
+    assert controls.count() >= 10
+    for index in range(controls.count()):
+        box = controls.nth(index).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (index, box)
+    check_admin(page, axe_source)
+
 
 def test_no_album_for_another_resident_or_a_signed_out_visitor(
     page, browser, residents, axe_source, live_server
