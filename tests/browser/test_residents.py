@@ -78,9 +78,22 @@ def tab_to(page, locator, limit: int = 40) -> None:
     """Tab forward until ``locator`` has the focus (it must be reachable in the tab order)."""
     for _ in range(limit):
         if locator.evaluate("el => el === document.activeElement"):
-            return
+            break
         page.keyboard.press("Tab")
+    focused_and_shown(page, locator)
+
+
+FOCUS_SHOWN = """el => {
+    const style = getComputedStyle(el);
+    return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)
+        || style.boxShadow !== "none";
+}"""
+
+
+def focused_and_shown(page, locator) -> None:
+    """The control has the focus, and the focus can be seen (an outline or a ring)."""
     expect(locator).to_be_focused()
+    assert locator.evaluate(FOCUS_SHOWN), f"no visible focus on {locator}"
 
 
 def skip_to_main(page) -> None:
@@ -111,7 +124,7 @@ def test_relative_joins_a_network_sees_the_album_and_reports_a_photo_by_keyboard
     relation = page.get_by_label("Hvordan kender du beboeren?")
     tab_to(page, relation)
     page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Send anmodning")).to_be_focused()
+    focused_and_shown(page, page.get_by_role("button", name="Send anmodning"))
     page.keyboard.press("Enter")
     expect(relation).to_have_attribute("aria-invalid", "true")
     expect(relation).to_have_accessible_description(re.compile("Udfyld feltet"))
@@ -161,7 +174,7 @@ def test_relative_joins_a_network_sees_the_album_and_reports_a_photo_by_keyboard
     tab_to(page, reason)
     page.keyboard.type("Hun vil ikke vises med forklæde")
     page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Send til personalet")).to_be_focused()
+    focused_and_shown(page, page.get_by_role("button", name="Send til personalet"))
     page.keyboard.press("Enter")
     expect(page.locator(".messages")).to_contain_text("Tak. Personalet ser på billedet")
     check(page, axe_source, phone)
