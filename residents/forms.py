@@ -34,6 +34,16 @@ class MultipleImageField(forms.FileField):
         return [super(MultipleImageField, self).clean(item, initial) for item in files]
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker: its value must be ISO (2026-12-01), whatever the
+    locale's date format; a Danish "01.12.2026" would leave the field empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 def _home_choices(homes):
     return [(home.pk, home.title) for home in homes]
 
@@ -63,7 +73,7 @@ class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(
         label=_("Givet af"), choices=PhotoConsent.GivenBy.choices, widget=forms.RadioSelect
     )
-    given_on = forms.DateField(label=_("Givet den"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label=_("Givet den"), widget=DateInput())
     note = forms.CharField(label=_("Bemærkning"), max_length=300, required=False)
 
 
@@ -99,9 +109,7 @@ class UploadForm(forms.Form):
     event = forms.ModelChoiceField(label=_("Vis ved arrangementet"), queryset=None, required=False)
     album = forms.ModelChoiceField(label=_("Læg i albummet"), queryset=None, required=False)
     new_album = forms.CharField(label=_("…eller nyt album (titel)"), max_length=120, required=False)
-    new_album_date = forms.DateField(
-        label=_("Albummets dato"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    new_album_date = forms.DateField(label=_("Albummets dato"), required=False, widget=DateInput())
     residents = forms.ModelMultipleChoiceField(
         label=_("Genkendelige beboere på billederne"),
         queryset=None,

@@ -15,7 +15,7 @@ from access import rules
 from access.files import private_file_response
 
 from . import services
-from .models import Album, Photo, PhotoRendition, Resident
+from .models import Album, Photo, PhotoRendition, Resident, ResidentConnection
 from .visibility import RENDITION_SIZES, may_see_photo, photos_in_album, resident_album
 
 app_name = "residents"
@@ -108,7 +108,24 @@ def connect_view(request, pk: int):
         else:
             messages.success(request, _("Tak. Personalet ser på din anmodning."))
             return redirect("residents:connect", pk=resident.pk)
-    context = {"resident": resident, "error": error, "relation": request.POST.get("relation", "")}
+    active = (
+        ResidentConnection.objects.filter(
+            relative=request.user,
+            resident=resident,
+            status__in=[ResidentConnection.Status.PENDING, ResidentConnection.Status.APPROVED],
+        )
+        .values_list("status", flat=True)
+        .first()
+    )
+    context = {
+        "resident": resident,
+        "error": error,
+        "relation": request.POST.get("relation", ""),
+        # A request already sent is shown as such (pending, or approved with the way to the
+        # album) instead of a form that could only be refused.
+        "pending": active == ResidentConnection.Status.PENDING,
+        "approved": active == ResidentConnection.Status.APPROVED,
+    }
     status = 400 if error else 200
     return _private(TemplateResponse(request, "residents/connect.html", context, status=status))
 

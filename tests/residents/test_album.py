@@ -96,6 +96,10 @@ def test_relative_asks_to_join_a_network_and_staff_approve(tree, people):
     assert connection.status == "pending"
     assert client.get(album_url(anna)).status_code == 404  # pending grants nothing
     assert client.post(url, {"relation": "Kusine"}).status_code == 400  # asked already
+    # The page says the request waits, instead of offering a form that can only be refused.
+    waiting = client.get(url).content.decode()
+    assert "Din anmodning venter på svar fra personalet" in waiting
+    assert 'name="relation"' not in waiting
 
     action = reverse("residents_admin_connection", args=[connection.pk, "approve"])
     assert login(people["staff_b"]).post(action).status_code == 403
@@ -103,6 +107,9 @@ def test_relative_asks_to_join_a_network_and_staff_approve(tree, people):
     connection.refresh_from_db()
     assert connection.status == "approved"
     assert client.get(album_url(anna)).status_code == 200
+    approved = client.get(url).content.decode()
+    assert f'href="{album_url(anna)}"' in approved
+    assert 'name="relation"' not in approved
     # A relative of another home cannot even ask.
     other = login(people["engbo_relative"])
     assert other.get(url).status_code == 404

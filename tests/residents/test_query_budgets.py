@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 # Measured on SQLite and PostgreSQL; a rise means a lost prefetch or a query per photo.
 BUDGETS = {"album": 11, "photo_file": 6, "admin_photos": 23, "admin_residents": 23}
+# "Bliv tilknyttet": the same for a relative who has not asked, who waits, and who is in.
+CONNECT_BUDGET = 9
 
 
 def count(client, url) -> int:
@@ -69,3 +71,16 @@ def test_album_file_and_admin_listings_stay_in_budget(tree, people, photo_of):
     large = measure(fill(8))
     assert small == large
     assert large == BUDGETS
+
+
+def test_connect_page_stays_in_budget_whatever_the_request_state(tree, people):
+    """The page "bliv tilknyttet" costs the same whether the relative has not asked, waits,
+    or is in the network (the state is one query)."""
+    anna = people["anna"]
+    url = reverse("residents:connect", args=[anna.pk])
+    asking = login(people["home_relative"])
+    before = count(asking, url)
+    services.request_connection(people["home_relative"], anna, "Kusine")
+    waiting = count(asking, url)
+    member = count(login(people["network_a"]), url)
+    assert before == waiting == member == CONNECT_BUDGET
