@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from wagtail import hooks
 
 from access.ids import parse_id
 from access.ratelimit import client_address, over_limit
@@ -201,8 +202,16 @@ def _my_page(request, form, status: int = 200):
         "pending": [m for m in memberships if m.status == Membership.Status.PENDING],
         "earlier": [m for m in memberships if m.status not in Membership.ACTIVE],
         "reads": reads_of(user) if is_relative(user) else [],
+        "sections": my_page_sections(request) if is_relative(user) else [],
     }
     return TemplateResponse(request, "dialog/membership/my_page.html", context, status=status)
+
+
+def my_page_sections(request) -> list[str]:
+    """What other apps show a relative on Min side (the ``samspil_my_page_section`` hook:
+    a function of the request returning HTML, or nothing), so dialog imports none of them."""
+    sections = (hook(request) for hook in hooks.get_hooks("samspil_my_page_section"))
+    return [section for section in sections if section]
 
 
 @identity.sign_in_required

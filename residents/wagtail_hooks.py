@@ -78,3 +78,31 @@ def register_log_actions(actions):
     actions.register_action(
         "residents.photo.report_handled", _("Behandl anmodning om foto"), _("Anmodning behandlet")
     )
+
+
+@hooks.register("samspil_my_page_section")
+def my_residents_section(request):
+    """Min side: the residents whose network the relative is in (a link to each one's »Min
+    hverdag«) or has asked to join. Nothing when there are none: a relative joins through
+    the link the home's staff send them (the residents' admin shows it)."""
+    from django.template.loader import render_to_string
+
+    from .models import ResidentConnection
+
+    Status = ResidentConnection.Status
+    connections = list(
+        ResidentConnection.objects.filter(
+            relative=request.user,
+            status__in=[Status.APPROVED, Status.PENDING],
+            resident__active=True,
+        )
+        .select_related("resident__botilbud")
+        .order_by("resident__first_name", "resident__pk")
+    )
+    if not connections:
+        return ""
+    return render_to_string(
+        "residents/includes/my_page_section.html",
+        {"connections": connections, "approved": Status.APPROVED},
+        request=request,
+    )

@@ -117,3 +117,25 @@ def test_relative_asks_to_join_a_network_and_staff_approve(tree, people):
     outsider = make_relative("ude@example.dk")
     assert login(outsider).post(url, {"relation": "Ven"}).status_code == 404
     assert ResidentConnection.objects.filter(resident=anna).count() == 2
+
+
+def test_min_side_lists_the_residents_a_relative_follows_and_no_others(tree, people):
+    """A relative finds »Min hverdag« from Min side; a pending request shows as waiting;
+    residents the relative has nothing to do with are not named."""
+    relative = people["network_a"]
+    services.request_connection(relative, people["per"], "Ven af familien")
+    page = login(relative).get(reverse("dialog:my_page")).content.decode()
+    assert "Beboere, du følger" in page
+    assert f'href="{album_url(people["anna"])}"' in page
+    assert "Per P" in page and "Afventer godkendelse" in page
+    assert album_url(people["per"]) not in page  # pending grants no album
+    assert "Bent" not in page and "Hanne" not in page
+    # A relative who follows nobody sees no such section.
+    other = login(people["home_relative"]).get(reverse("dialog:my_page")).content.decode()
+    assert "Beboere, du følger" not in other
+
+
+def test_the_residents_admin_shows_each_residents_connection_link(tree, people):
+    page = login(people["staff_a"]).get(reverse("residents_admin_index")).content.decode()
+    assert reverse("residents:connect", args=[people["anna"].pk]) in page
+    assert reverse("residents:connect", args=[people["erik"].pk]) not in page  # Engbo's
