@@ -2,8 +2,9 @@
 
 Placed right after WhiteNoise: a hit is answered before sessions, authentication and the
 page tree are touched. Only a Wagtail page's 200 answer to a GET from a visitor with no
-session, no message and no sign-in link is kept, and only when the page is in no restricted
-section, its context holds no form with errors, and it sets no cookie but the CSRF one.
+session, no message, no paired screen's cookie and no sign-in link is kept, and only when
+the page is in no restricted section, its context holds no form with errors, and it sets no
+cookie but the CSRF one.
 
 Forms keep their CSRF protection: the stored page has a placeholder where each token was,
 and every answer from the cache gets the visitor's own token there (their CSRF cookie, or a
@@ -35,6 +36,11 @@ PLACEHOLDER = b"__pagecache_csrf_token__"
 # Headers set per answer here or by the middleware outside this one.
 NOT_STORED = {"set-cookie", "content-length", "cache-control", "expires", "etag", "vary"}
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/")
+# Cookies that make an answer someone's own: Django's messages, and a notice-board screen
+# paired with its home (residents.screens.COOKIE_NAME: it sees the home's own photos). Their
+# answers are private anyway; skipping them here means a cached page is never handed to
+# them and theirs is never stored, whatever a view's headers say.
+PERSONAL_COOKIES = ("messages", "samspil_skaerm")
 
 
 def _anonymous_get(request: HttpRequest) -> bool:
@@ -43,7 +49,7 @@ def _anonymous_get(request: HttpRequest) -> bool:
     if request.path.startswith(SKIPPED_PREFIXES):
         return False
     cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+    if settings.SESSION_COOKIE_NAME in cookies or any(name in cookies for name in PERSONAL_COOKIES):
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
