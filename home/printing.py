@@ -67,17 +67,20 @@ def render_pdf(template: str, context: dict, request=None) -> bytes:
     return _document(template, context, request).write_pdf()
 
 
-def render_one_page_pdf(template: str, contexts, request=None) -> bytes:
-    """The first of ``contexts`` (an iterable, tried in turn) that sets on one page; the
-    last one tried whatever its length. Laid out once when the first fits."""
-    document = None
+def render_one_page_pdf(template: str, contexts, request=None) -> tuple[bytes, dict, int]:
+    """The PDF of the first of ``contexts`` (an iterable, tried in turn) that sets on one
+    page (the last one whatever its length), that context, and how many were laid out (1
+    when the first fits)."""
+    document = context = None
+    tried = 0
     for context in contexts:
+        tried += 1
         document = _document(template, context, request)
         if len(document.pages) == 1:
             break
     if document is None:
         raise ValueError("No context to render.")
-    return document.write_pdf()
+    return document.write_pdf(), context, tried
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

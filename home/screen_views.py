@@ -174,7 +174,7 @@ def week_poster(request, home_slug: str):
     layouts = poster_layouts(len(context["events"]))
     started = time.perf_counter()
     try:
-        pdf = render_one_page_pdf(
+        pdf, used, tried = render_one_page_pdf(
             "pdf/week_poster.html",
             (lay_out_poster(context, layout) for layout in layouts),
             request=request,
@@ -182,10 +182,13 @@ def week_poster(request, home_slug: str):
     except PdfUnavailable:
         return pdf_unavailable_response()
     logger.info(
-        "Week poster %s %s made in %.0f ms",
+        "Week poster %s %s made in %.0f ms (%s events, layout %s, %s laid out)",
         home.slug,
         monday.isoformat(),
         (time.perf_counter() - started) * 1000,
+        len(context["events"]),
+        used["layout"].name,
+        tried,
     )
     year, week = monday.isocalendar()[:2]
     response = pdf_response(

@@ -85,3 +85,20 @@ def test_poster_layouts_stay_readable_and_end_in_one_that_always_fits():
     assert [layout.name for layout in poster_layouts(60)] == ["crowded"]
     last = POSTER_LAYOUTS[-1]
     assert last.per_day is not None and last.columns == 2 and not last.photos
+
+
+def test_a_layout_that_runs_over_gives_way_to_the_next(tree):
+    """Should WeasyPrint need a second page, the poster is set again in the next layout."""
+    from home.printing import embed_pictures, render_one_page_pdf
+    from home.screen import lay_out_poster, week_poster_content
+
+    week_of(tree, [6, 6, 6, 6, 6, 0, 0])
+    context = week_poster_content(tree.home_a, MONDAY)
+    embed_pictures(context["events"])
+    roomy, crowded = POSTER_LAYOUTS[0], POSTER_LAYOUTS[-1]
+    pdf, used, tried = render_one_page_pdf(
+        "pdf/week_poster.html", (lay_out_poster(context, layout) for layout in (roomy, crowded))
+    )
+    assert tried == 2 and used["layout"] == crowded
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert "Aktivitet 30 i fællesstuen" in pdf_text(pdf)
