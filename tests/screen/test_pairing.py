@@ -270,3 +270,23 @@ def test_week_poster_home_photos_for_the_homes_staff_only(
     # Hanne's photo only: Anna's (mit netværk) never, not even on the staff's wall poster.
     assert staff.content.count(b"/Subtype /Image") == 1
     assert "Sangaften" in pdf_text(staff.content) and "Strikkeaften" in pdf_text(staff.content)
+
+
+def test_screens_admin_queries_do_not_grow_with_the_devices(
+    client, tree, people, django_assert_num_queries
+):
+    create_device(client, people["staff_a"], tree.home_a, "Fællesstuen")
+    client.force_login(people["staff_a"])
+    index = reverse("residents_admin_screens")
+    client.get(index)
+    with django_assert_num_queries(SCREENS_ADMIN_QUERIES):
+        assert client.get(index).status_code == 200
+    for name in ("Gangen", "Køkkenet", "Haven"):
+        create_device(client, people["staff_a"], tree.home_a, name)
+    client.force_login(people["staff_a"])
+    with django_assert_num_queries(SCREENS_ADMIN_QUERIES):
+        assert "Køkkenet" in client.get(index).content.decode()
+
+
+# Session and user, the Wagtail admin's own (menu, hooks, settings), the homes, the screens.
+SCREENS_ADMIN_QUERIES = 22
