@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResp
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
@@ -72,10 +72,6 @@ def _screen_urls(request, home) -> dict:
     }
 
 
-# Set on a paired screen's answers; its service worker keeps them apart (screen_worker.js).
-PAIRED_HEADER = "X-Skaerm-Parret"
-
-
 def _device(request, home):
     # Imported here: residents is an app beside home (its models point at home's).
     from residents.screens import paired_device
@@ -84,9 +80,14 @@ def _device(request, home):
 
 
 def _screen_headers(response, device) -> None:
+    from residents.screens import PAIRED_HEADER
+
+    # The same address answers a paired screen and everyone else differently.
+    patch_vary_headers(response, ("Cookie",))
     if device is not None:
         # HOME photos: for this device only, never in a shared cache or the page cache.
         response["Cache-Control"] = "private, no-store"
+        # Its service worker keeps these answers apart (templates/home/screen_worker.js).
         response[PAIRED_HEADER] = "1"
     else:
         # Always asked again (the service worker keeps a copy for when the network is gone).

@@ -34,6 +34,9 @@ COOKIE_SALT = "residents.screens.cookie"
 # Browsers keep a cookie at most 400 days; it is set again at every full screen load.
 COOKIE_MAX_AGE = 400 * 24 * 60 * 60
 PAIRING_PARAMETER = "par"
+# Marks the answers only a paired screen gets (its page, content and the home's photos):
+# the screen's service worker keeps them in a cache of their own.
+PAIRED_HEADER = "X-Skaerm-Parret"
 PAIRING_HOURS = 24
 # How stale ``last_seen_at`` may get before a request writes it again.
 SEEN_EVERY = dt.timedelta(minutes=10)

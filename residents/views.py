@@ -16,7 +16,7 @@ from access.files import private_file_response
 
 from . import services
 from .models import Album, Photo, PhotoRendition, Resident
-from .screens import paired_device
+from .screens import PAIRED_HEADER, paired_device
 from .visibility import (
     RENDITION_SIZES,
     may_see_photo,
@@ -66,7 +66,7 @@ def photo_file(request, token: str, size: str):
     response["X-Robots-Tag"] = "noindex"
     if device is not None:
         response["Cache-Control"] = "private, no-store"
-        response["X-Skaerm-Parret"] = "1"
+        response[PAIRED_HEADER] = "1"
     elif may_see_photo(None, photo):
         response["Cache-Control"] = "private, max-age=300"
     return response
