@@ -51,7 +51,7 @@ def embed_pictures(items: list) -> None:
                     item.pdf_pictogram = _data_uri(handle.read(), "image/svg+xml")
 
 
-def render_pdf(template: str, context: dict, request=None) -> bytes:
+def _document(template: str, context: dict, request=None):
     try:
         # Imported here: importing WeasyPrint loads Pango, which only these views need.
         from weasyprint import HTML
@@ -60,7 +60,27 @@ def render_pdf(template: str, context: dict, request=None) -> bytes:
         raise PdfUnavailable from error
     html = render_to_string(template, context, request=request)
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher).render()
+
+
+def render_pdf(template: str, context: dict, request=None) -> bytes:
+    return _document(template, context, request).write_pdf()
+
+
+def render_one_page_pdf(template: str, contexts, request=None) -> tuple[bytes, dict, int]:
+    """The PDF of the first of ``contexts`` (an iterable, tried in turn) that sets on one
+    page (the last one whatever its length), that context, and how many were laid out (1
+    when the first fits)."""
+    document = context = None
+    tried = 0
+    for context in contexts:
+        tried += 1
+        document = _document(template, context, request)
+        if len(document.pages) == 1:
+            break
+    if document is None:
+        raise ValueError("No context to render.")
+    return document.write_pdf(), context, tried
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -9,9 +9,13 @@ One function decides which picture goes with which event or news item: ``event_p
 
 The screen and the poster are addresses anyone can open (``/<home>/skaerm/``,
 ``/<home>/uge.pdf``), and the photo files are served only to viewers ``residents`` allows;
-until a screen is paired with its home (a device token, not built), both therefore show the
-PUBLIC photos: *botilbuddet* photos on a public address would reach the whole internet.
-``WALL_AUDIENCE`` is the one setting to change once that exists.
+so by default both show the PUBLIC photos (``WALL_AUDIENCE``): *botilbuddet* photos on a
+public address would reach the whole internet. Two viewers get ``PhotoAudience.HOME``
+(public + *botilbuddet* photos of the home, never *mit netværk* or *ingen*): a screen paired
+with its home (``residents.screens``: a device cookie, created by the home's staff; its
+answers are ``private, no-store`` and never in the page cache, and the photo files it shows
+are served to that device only), and the week poster when a signed-in staff member of the
+home prints it for the home's own wall.
 """
 
 import datetime as dt
@@ -36,8 +40,6 @@ WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 # The screen lists at most this many events (a week of a busy home fits several times).
 SCREEN_EVENTS_LIMIT = 40
-# More events than this and the poster sets its days in two columns.
-POSTER_ONE_COLUMN_EVENTS = 8
 LETTER_NEWS_LIMIT = 12
 LETTER_EVENTS_LIMIT = 30
 
@@ -49,7 +51,8 @@ class PhotoAudience(StrEnum):
     HOME = "home"  # the home's own walls: screen and poster (public + "botilbuddet" photos)
 
 
-# Who the screen's and the poster's photos are for (see the module's docstring).
+# Who an unpaired screen's and an anonymous poster's photos are for (see the module's
+# docstring); a paired screen and the home's own staff get PhotoAudience.HOME.
 WALL_AUDIENCE = PhotoAudience.PUBLIC
 
 
@@ -217,13 +220,17 @@ def _days(events: list[EventPage], first: dt.date, count: int) -> list[Day]:
     return days
 
 
-def screen_content(home: BotilbudPage, now: dt.datetime | None = None) -> dict:
-    """Today's events and the rest of the week's, with their pictures: two queries."""
+def screen_content(
+    home: BotilbudPage,
+    now: dt.datetime | None = None,
+    audience: PhotoAudience = WALL_AUDIENCE,
+) -> dict:
+    """Today's events and the rest of the week's, with their pictures for ``audience``."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     monday = today - dt.timedelta(days=today.weekday())
     events = _events_between(home, monday, monday + dt.timedelta(days=7))[:SCREEN_EVENTS_LIMIT]
-    attach_pictures(events, event_pictures(events, WALL_AUDIENCE, SCREEN_IMAGE))
+    attach_pictures(events, event_pictures(events, audience, SCREEN_IMAGE))
     days = _days(events, monday, 7)
     today_events = next(day.events for day in days if day.date == today)
     return {
@@ -235,18 +242,93 @@ def screen_content(home: BotilbudPage, now: dt.datetime | None = None) -> dict:
     }
 
 
-def week_poster_content(home: BotilbudPage, monday: dt.date) -> dict:
+@dataclass(frozen=True)
+class PosterLayout:
+    """How densely the week poster is set; the poster picks the first that fits its events
+    (``for_events``) and, should WeasyPrint still need a second page, the next one."""
+
+    name: str  # the template's class for it
+    max_events: int  # the most events this layout is chosen for at first
+    font_pt: int  # never below 11 pt: the poster is read from a step away
+    columns: int
+    per_day: int | None  # lines per day at most, the "+N mere" line included (None: all)
+    photos: bool
+    texts: bool  # the easy-read line (or the intro, in the roomiest layout)
+    pictograms: bool
+
+
+POSTER_LAYOUTS = (
+    PosterLayout("roomy", 5, 15, 1, None, True, True, True),
+    PosterLayout("busy", 10, 13, 1, 5, False, True, True),
+    PosterLayout("columns", 28, 12, 2, 7, False, False, True),
+    # The last one always fits: seven days of at most 8 one-line entries in two columns.
+    PosterLayout("crowded", 10**9, 11, 2, 8, False, False, False),
+)
+
+
+def poster_layouts(event_count: int) -> tuple[PosterLayout, ...]:
+    """The layouts to try, roomiest first, for a week of ``event_count`` events."""
+    first = next(i for i, layout in enumerate(POSTER_LAYOUTS) if event_count <= layout.max_events)
+    return POSTER_LAYOUTS[first:]
+
+
+@dataclass
+class PosterDay:
+    date: dt.date
+    events: list[EventPage]  # the ones printed
+    more: int  # how many more that day ("+N mere")
+
+    @property
+    def lines(self) -> int:
+        return len(self.events) + (1 if self.more else 0)
+
+
+def _poster_days(days: list[Day], layout: PosterLayout) -> list[PosterDay]:
+    result = []
+    for day in days:
+        if not day.events:
+            continue
+        events = day.events
+        if layout.per_day is not None and len(events) > layout.per_day:
+            events = events[: layout.per_day - 1]
+        result.append(PosterDay(day.date, events, len(day.events) - len(events)))
+    return result
+
+
+def _columns(days: list[PosterDay], count: int) -> list[list[PosterDay]]:
+    """The days in ``count`` (1 or 2) columns, in order, as evenly tall as a split allows
+    (a day's heading counts as two lines)."""
+    if count == 1 or len(days) < 2:
+        return [days]
+    heights = [day.lines + 2 for day in days]
+    total = sum(heights)
+    best = min(range(1, len(days)), key=lambda k: max(sum(heights[:k]), total - sum(heights[:k])))
+    return [days[:best], days[best:]]
+
+
+def lay_out_poster(context: dict, layout: PosterLayout) -> dict:
+    """The week poster's context set in ``layout``."""
+    days = _poster_days(context["days"], layout)
+    return {**context, "layout": layout, "columns": _columns(days, layout.columns)}
+
+
+def week_poster_content(
+    home: BotilbudPage, monday: dt.date, audience: PhotoAudience = WALL_AUDIENCE
+) -> dict:
+    """The week's events with their pictures for ``audience``, in the roomiest layout that
+    should fit one A4 page (``lay_out_poster`` sets it in another)."""
     events = _events_between(home, monday, monday + dt.timedelta(days=7))
-    attach_pictures(events, event_pictures(events, WALL_AUDIENCE, POSTER_IMAGE))
-    return {
+    attach_pictures(events, event_pictures(events, audience, POSTER_IMAGE))
+    context = {
         "home": home,
         "monday": monday,
         "sunday": monday + dt.timedelta(days=6),
         "week_number": monday.isocalendar().week,
         "days": _days(events, monday, 7),
+        "events": events,
         "has_events": bool(events),
-        "busy": len(events) > POSTER_ONE_COLUMN_EVENTS,
     }
+    return lay_out_poster(context, poster_layouts(len(events))[0])
 
 
 def _next_month(first: dt.date) -> dt.date:

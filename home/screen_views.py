@@ -1,20 +1,25 @@
 """The notice-board screen (a full page, its refreshed content, its service worker) and the
 week poster PDF of a home. Reached through BotilbudPage's routes, so only for live homes.
 
-Everything here is the same for every visitor (home.screen says why): nothing relatives-only.
+Nothing here is relatives-only (home.screen says why). An unpaired screen and an anonymous
+poster are the same for every visitor (PUBLIC photos); a screen paired with its home
+(residents.screens) and the poster printed by the home's staff show HOME photos, in answers
+that are ``private, no-store``.
 """
 
 import hashlib
 import logging
 import time
 
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from wagtail.models import Site
+
+from access import rules
 
 from .models import BotilbudPage
 from .printing import (
@@ -22,9 +27,18 @@ from .printing import (
     embed_pictures,
     pdf_response,
     pdf_unavailable_response,
-    render_pdf,
+    render_one_page_pdf,
 )
-from .screen import BadPeriod, parse_week, screen_content, week_poster_content
+from .screen import (
+    WALL_AUDIENCE,
+    BadPeriod,
+    PhotoAudience,
+    lay_out_poster,
+    parse_week,
+    poster_layouts,
+    screen_content,
+    week_poster_content,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,20 +72,72 @@ def _screen_urls(request, home) -> dict:
     }
 
 
-def screen(request, home):
-    context = {**screen_content(home), **_screen_urls(request, home), "page": home}
-    response = TemplateResponse(request, "home/screen.html", context)
-    # Always asked again (the service worker keeps a copy for when the network is gone).
-    patch_cache_control(response, no_cache=True)
+def _device(request, home):
+    # Imported here: residents is an app beside home (its models point at home's).
+    from residents.screens import paired_device
+
+    return paired_device(request, home.pk, touch=True)
+
+
+def _screen_headers(response, device) -> None:
+    from residents.screens import PAIRED_HEADER
+
+    # The same address answers a paired screen and everyone else differently.
+    patch_vary_headers(response, ("Cookie",))
+    if device is not None:
+        # HOME photos: for this device only, never in a shared cache or the page cache.
+        response["Cache-Control"] = "private, no-store"
+        # Its service worker keeps these answers apart (templates/home/screen_worker.js).
+        response[PAIRED_HEADER] = "1"
+    else:
+        # Always asked again (the service worker keeps a copy for when the network is gone).
+        patch_cache_control(response, no_cache=True)
     response["X-Robots-Tag"] = "noindex"
+
+
+def _pair(request, home):
+    """Opening a pairing link: the cookie when the link is good, and the clean address."""
+    from residents.screens import PAIRING_PARAMETER, pair, set_cookie
+
+    device = pair(home.pk, request.GET.get(PAIRING_PARAMETER, ""))
+    response = HttpResponseRedirect(home.get_url(request) + home.reverse_subpage("screen"))
+    if device is not None:
+        set_cookie(request, response, home.pk, device.secret)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _audience(device) -> PhotoAudience:
+    return PhotoAudience.HOME if device is not None else WALL_AUDIENCE
+
+
+def screen(request, home):
+    from residents.screens import PAIRING_PARAMETER, set_cookie
+
+    if PAIRING_PARAMETER in request.GET:
+        return _pair(request, home)
+    device = _device(request, home)
+    context = {
+        **screen_content(home, audience=_audience(device)),
+        **_screen_urls(request, home),
+        "page": home,
+        "device": device,
+    }
+    response = TemplateResponse(request, "home/screen.html", context)
+    if device is not None:
+        # Kept alive as long as the screen is used (browsers cap a cookie's age).
+        set_cookie(request, response, home.pk, device.secret)
+    _screen_headers(response, device)
     return response
 
 
 def screen_fragment(request, home):
     """The screen's content alone; 304 when nothing changed since the screen's copy."""
+    device = _device(request, home)
     html = render_to_string(
         "home/includes/screen_content.html",
-        {**screen_content(home), **_screen_urls(request, home)},
+        {**screen_content(home, audience=_audience(device)), **_screen_urls(request, home)},
         request=request,
     )
     etag = '"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"'
@@ -80,8 +146,7 @@ def screen_fragment(request, home):
     else:
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["ETag"] = etag
-    patch_cache_control(response, no_cache=True)
-    response["X-Robots-Tag"] = "noindex"
+    _screen_headers(response, device)
     return response
 
 
@@ -97,27 +162,37 @@ def screen_worker(request, home_slug: str):
 
 
 def week_poster(request, home_slug: str):
-    """The A4 poster of a week (``?uge=2026-W49``; this week without it)."""
+    """The A4 poster of a week (``?uge=2026-W49``; this week without it), on one page: set
+    in the roomiest layout that fits. PUBLIC photos, HOME photos for the home's own staff."""
     home = live_home(request, home_slug)
     try:
         monday = parse_week(request.GET.get("uge"))
     except BadPeriod as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    context = week_poster_content(home, monday)
-    embed_pictures([event for day in context["days"] for event in day.events])
+    staff = rules.is_staff_of(request.user, home.pk)
+    context = week_poster_content(home, monday, PhotoAudience.HOME if staff else WALL_AUDIENCE)
+    embed_pictures(context["events"])
+    layouts = poster_layouts(len(context["events"]))
     started = time.perf_counter()
     try:
-        pdf = render_pdf("pdf/week_poster.html", context, request=request)
+        pdf, used, tried = render_one_page_pdf(
+            "pdf/week_poster.html",
+            (lay_out_poster(context, layout) for layout in layouts),
+            request=request,
+        )
     except PdfUnavailable:
         return pdf_unavailable_response()
     logger.info(
-        "Week poster %s %s made in %.0f ms",
+        "Week poster %s %s made in %.0f ms (%s events, layout %s, %s laid out)",
         home.slug,
         monday.isoformat(),
         (time.perf_counter() - started) * 1000,
+        len(context["events"]),
+        used["layout"].name,
+        tried,
     )
     year, week = monday.isocalendar()[:2]
-    return pdf_response(
+    response = pdf_response(
         pdf,
         _("ugeplan-%(home)s-%(year)s-uge-%(week)02d.pdf")
         % {
@@ -126,3 +201,6 @@ def week_poster(request, home_slug: str):
             "week": week,
         },
     )
+    if staff:
+        response["Cache-Control"] = "private, no-store"
+    return response

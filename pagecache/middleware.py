@@ -2,8 +2,9 @@
 
 Placed right after WhiteNoise: a hit is answered before sessions, authentication and the
 page tree are touched. Only a Wagtail page's 200 answer to a GET from a visitor with no
-session, no message and no sign-in link is kept, and only when the page is in no restricted
-section, its context holds no form with errors, and it sets no cookie but the CSRF one.
+session, no message, no paired screen's cookie and no sign-in link is kept, and only when
+the page is in no restricted section, its context holds no form with errors, and it sets no
+cookie but the CSRF one.
 
 Every kept page is the same for every visitor, so a proxy or CDN may hold it too: ``public``
 with ``s-maxage`` (purged through wagtail.contrib.frontend_cache), and no ``Set-Cookie``.
@@ -36,6 +37,11 @@ CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" valu
 # Headers set per answer here or by the middleware outside this one.
 NOT_STORED = {"set-cookie", "content-length", "cache-control", "expires", "etag", "vary"}
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/")
+# Cookies that make an answer someone's own: Django's messages, and a notice-board screen
+# paired with its home (residents.screens.COOKIE_NAME: it sees the home's own photos). Their
+# answers are private anyway; skipping them here means a cached page is never handed to
+# them and theirs is never stored, whatever a view's headers say.
+PERSONAL_COOKIES = ("messages", "samspil_skaerm")
 
 
 def _anonymous_get(request: HttpRequest) -> bool:
@@ -44,7 +50,7 @@ def _anonymous_get(request: HttpRequest) -> bool:
     if request.path.startswith(SKIPPED_PREFIXES):
         return False
     cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+    if settings.SESSION_COOKIE_NAME in cookies or any(name in cookies for name in PERSONAL_COOKIES):
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False

@@ -332,3 +332,32 @@ class PhotoReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.photo_id}"
+
+
+class ScreenDevice(models.Model):
+    """A notice-board screen paired with its home (``residents.screens``): it may show the
+    home's *botilbuddet* photos. Only a hash of its secret is kept; the secret itself is in
+    the pairing link (shown once) and, signed, in the screen's cookie."""
+
+    botilbud = models.ForeignKey(
+        "home.BotilbudPage",
+        verbose_name=_("botilbud"),
+        on_delete=models.CASCADE,
+        related_name="screen_devices",
+    )
+    name = models.CharField(_("navn"), max_length=60, help_text=_("F.eks. »Fællesstuen«."))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("oprettet af")
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("sidst set"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["botilbud", "name", "pk"]
+        verbose_name = _("skærm")
+        verbose_name_plural = _("skærme")
+
+    def __str__(self) -> str:
+        return self.name

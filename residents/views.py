@@ -16,7 +16,14 @@ from access.files import private_file_response
 
 from . import services
 from .models import Album, Photo, PhotoRendition, Resident, ResidentConnection
-from .visibility import RENDITION_SIZES, may_see_photo, photos_in_album, resident_album
+from .screens import PAIRED_HEADER, paired_device
+from .visibility import (
+    RENDITION_SIZES,
+    may_see_photo,
+    may_show_on_screen,
+    photos_in_album,
+    resident_album,
+)
 
 app_name = "residents"
 
@@ -32,8 +39,14 @@ def photo_file(request, token: str, size: str):
     request: a withdrawn consent answers 404 from the next request on. Public photos may be
     cached briefly by browsers only (a withdrawal must not linger in shared caches)."""
     photo = Photo.objects.filter(token=token).first()
-    if photo is None or not may_see_photo(request.user, photo):
+    if photo is None:
         raise Http404
+    device = None
+    if not may_see_photo(request.user, photo):
+        # A screen paired with the photo's home sees its HOME photos, in renditions only.
+        device = paired_device(request, photo.botilbud_id) if size in RENDITION_SIZES else None
+        if device is None or not may_show_on_screen(photo):
+            raise Http404
     if size == "original":
         if not rules.may_manage_residents(request.user, photo.botilbud_id):
             raise Http404
@@ -51,7 +64,10 @@ def photo_file(request, token: str, size: str):
         file, filename=f"foto-{size}.jpg", content_type="image/jpeg", as_attachment=False
     )
     response["X-Robots-Tag"] = "noindex"
-    if may_see_photo(None, photo):
+    if device is not None:
+        response["Cache-Control"] = "private, no-store"
+        response[PAIRED_HEADER] = "1"
+    elif may_see_photo(None, photo):
         response["Cache-Control"] = "private, max-age=300"
     return response
 

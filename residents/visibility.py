@@ -21,7 +21,9 @@ otherwise it is seen by its home's staff only. Withdrawing a consent adds a row,
 query (page, feed, file or rendition request) already leaves the photo out: nothing to
 purge, no cache of the decision. The photo files and renditions live in private storage at
 an unguessable token and are served by ``residents.views.photo_file``, which asks
-``may_see_photo`` on every request (only photos visible to PUBLIC are sent cacheable).
+``may_see_photo`` on every request (only photos visible to PUBLIC are sent cacheable); a
+notice-board screen paired with the photo's home (``residents.screens``) is the HOME audience
+there, for the renditions only.
 
 Wagtail images (a page's ``image`` field, image blocks) are public files under MEDIA_ROOT:
 they are for pictures where nobody can be recognised (places, things, pictograms). Photos of
@@ -168,8 +170,24 @@ def public_photos(botilbud_id: int | None = None) -> QuerySet[Photo]:
 
 
 def may_see_photo(viewer, photo: Photo) -> bool:
-    """One query: whether ``viewer`` may see this photo (or any of its renditions)."""
-    return Photo.objects.filter(pk=photo.pk).filter(visible_q(viewer)).exists()
+    """One query: whether ``viewer`` may see this photo (or any of its renditions). For the
+    HOME audience the photo must be of that home (its own ``botilbud_id`` is asked for)."""
+    botilbud_id = photo.botilbud_id if viewer == HOME else None
+    return (
+        Photo.objects.filter(pk=photo.pk)
+        .filter(visible_q(viewer, botilbud_id=botilbud_id))
+        .exists()
+    )
+
+
+def may_show_on_screen(photo: Photo) -> bool:
+    """One query: whether a screen paired with the photo's home may fetch it: HOME audience,
+    and never a photo on a relatives-only page (the screen shows no such page)."""
+    return (
+        Photo.objects.filter(pk=photo.pk)
+        .filter(visible_q(HOME, botilbud_id=photo.botilbud_id), _pages_q(None))
+        .exists()
+    )
 
 
 def photos_on_page(page, viewer, *, botilbud_id: int | None = None) -> list[Photo]:

@@ -6,6 +6,7 @@ from wagtail import hooks
 
 from access.admin_menu import StaffMenuItem
 
+from . import admin_screens, screens
 from . import admin_views as views
 
 
@@ -28,6 +29,17 @@ def register_urls():
             "fotos/anmodninger/<id:pk>/<str:action>/",
             views.report_action,
             name="residents_admin_report",
+        ),
+        path("skaerme/", admin_screens.screens_index, name="residents_admin_screens"),
+        path(
+            "skaerme/botilbud/<id:home_pk>/ny/",
+            admin_screens.screen_create,
+            name="residents_admin_screen_create",
+        ),
+        path(
+            "skaerme/<id:pk>/tilbagekald/",
+            admin_screens.screen_revoke,
+            name="residents_admin_screen_revoke",
         ),
     ]
 
@@ -54,8 +66,23 @@ def register_photos_menu_item():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def register_screens_menu_item():
+    return StaffMenuItem(
+        _("Skærme"),
+        reverse("residents_admin_screens"),
+        name="resident-screens",
+        icon_name="desktop",
+        order=332,
+    )
+
+
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
+    actions.register_action(screens.CREATE, _("Opret skærm"), _("Skærm oprettet"))
+    actions.register_action(screens.PAIR, _("Par skærm med botilbuddet"), _("Skærm parret"))
+    actions.register_action(screens.REVOKE, _("Tilbagekald skærm"), _("Skærm tilbagekaldt"))
+    actions.register_action(screens.SEEN, _("Skærm brugt i dag"), _("Skærm brugt i dag"))
     actions.register_action("residents.consent", _("Ændr fotosamtykke"), _("Fotosamtykke ændret"))
     actions.register_action(
         "residents.connection.request", _("Bed om tilknytning til beboer"), _("Bedt om tilknytning")

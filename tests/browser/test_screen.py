@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from tests.conftest import make_event, make_image
 
+from ..residents.conftest import people, photo_of, private_root, staff_a, staff_b
 from .conftest import add_axe
 from .test_accessibility import AXE_OPTIONS, BLOCKING_IMPACTS, describe
 
 pytestmark = pytest.mark.browser
+__all__ = ["people", "photo_of", "private_root", "staff_a", "staff_b"]
 
 
 def axe_blocking(page, axe_source) -> list[dict]:
@@ -112,3 +114,48 @@ def test_easy_read_switch_by_keyboard_is_kept(page, content, today, axe_source):
     assert page.get_by_text("Vi drikker kaffe i haven.").is_visible()
     page.locator("[data-easy-read-switch]").click()
     assert page.get_by_text("Vi mødes i haven til kaffe").is_visible()
+
+
+def test_paired_screen_keeps_home_photos_apart_and_drops_them_once_unpaired(
+    page, content, people, photo_of
+):
+    """Paired: the home's photo is shown and kept in the worker's paired cache. Revoked: the
+    next answer is unpaired, the paired cache is gone, and offline the screen shows the
+    unpaired copy only."""
+    from residents import screens
+    from residents.visibility import photo_url
+
+    now = timezone.now()
+    event = make_event(
+        content.home_a,
+        "Bålhygge",
+        start=now - dt.timedelta(hours=1),
+        end=now + dt.timedelta(hours=1),
+    )
+    photo = photo_of(people["hanne"], event=event, caption="Hanne ved bålet")
+    small = photo_url(photo, "small")
+    device, secret = screens.create_device(people["staff_a"], content.home_a.pk, "Fællesstuen")
+    screen_url = content.home_a.url + "skaerm/"
+    page.goto(f"{screen_url}?par={secret}")
+    assert page.url.endswith(screen_url)
+    assert page.get_by_text("Parret skærm: Fællesstuen").is_visible()
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now through the worker, which keeps the photo
+    page.wait_for_function(
+        """url => caches.open("samspil-skaerm-parret-v1")
+            .then(cache => cache.match(url)).then(found => !!found)""",
+        arg=small,
+    )
+    assert page.locator(f"img[src='{small}']").count() >= 1
+    screens.revoke_device(people["staff_a"], device)
+    page.reload()
+    assert page.locator(f"img[src='{small}']").count() == 0
+    page.wait_for_function(
+        "() => caches.keys().then(names => !names.includes('samspil-skaerm-parret-v1'))"
+    )
+    assert not page.evaluate("url => caches.match(url).then(found => !!found)", small)
+    page.context.set_offline(True)
+    page.reload()
+    assert page.get_by_text("Bålhygge").count() >= 1
+    assert page.locator(f"img[src='{small}']").count() == 0
+    assert not page.get_by_text("Parret skærm").count()
