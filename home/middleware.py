@@ -37,7 +37,8 @@ class LeanPageRouting:
     ``route()``. On the way to a page below it, the front page's own fields are never read:
     here it is taken as its specific type with only the fields the site lookup already
     loaded (``specific_deferred``), so a home, the calendar or an event costs one query
-    less. The front page itself is loaded whole, as before. The result goes where Wagtail
+    less. When the front page itself is served, only its own fields are read, in a narrow
+    query, instead of every field of the page again. The result goes where Wagtail
     looks for it first (``request._wagtail_route_for_request``); Wagtail's serve view does
     the rest.
     """
@@ -62,8 +63,12 @@ def route_for_request(request, path: str):
         site = Site.find_for_request(request)
         if site is not None:
             components = [component for component in path.split("/") if component]
-            root = site.root_page.localized
-            root = root.specific_deferred if components else root.specific
+            root = site.root_page.localized.specific_deferred
+            if not components:
+                # The front page is served: its own fields in one narrow query (the fields
+                # of every page came with the site).
+                if deferred := root.get_deferred_fields():
+                    root.refresh_from_db(fields=sorted(deferred))
             result = root.route(request, components)
     except Http404:
         result = None
