@@ -64,11 +64,10 @@ def route_for_request(request, path: str):
         if site is not None:
             components = [component for component in path.split("/") if component]
             root = site.root_page.localized.specific_deferred
-            if not components:
-                # The front page is served: its own fields in one narrow query (the fields
-                # of every page came with the site).
-                if deferred := root.get_deferred_fields():
-                    root.refresh_from_db(fields=sorted(deferred))
+            # The front page is served: its own fields in one narrow query (the fields of
+            # every page came with the site).
+            if not components and (deferred := root.get_deferred_fields()):
+                root.refresh_from_db(fields=sorted(deferred))
             result = root.route(request, components)
     except Http404:
         result = None
