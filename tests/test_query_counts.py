@@ -18,9 +18,11 @@ BUDGETS = {
     "calendar": 8,
     "calendar_month": 7,
     "directory": 6,
-    "news": 8,  # +1: the photos of residents on the page (residents.visibility)
-    "event": 8,  # +1: its photos of residents
-    "event_signup": 9,  # +1: its photos of residents
+    # A page without photos of residents asks no photo query (it knows from its own query,
+    # home.models.base.resident_photos_exist); with photos it costs one more.
+    "news": 7,
+    "event": 7,
+    "event_signup": 8,
     "volunteer_call": 7,
 }
 
