@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -119,7 +119,11 @@ class LeanChildRouting:
         # Page types name the relations their template always shows (route_select_related),
         # so the page arrives with its image, home or organiser in the same query.
         related = getattr(model, "route_select_related", ())
-        subpage = model.objects.select_related(*related).get(pk=row[0])
+        pages = model.objects.select_related(*related)
+        # ... and name what else the page needs to know, as annotations of the same query.
+        if annotations := getattr(model, "route_annotations", None):
+            pages = pages.annotate(**annotations())
+        subpage = pages.get(pk=row[0])
         subpage._cached_parent_obj = self
         return subpage.route(request, remaining)
 
@@ -238,6 +242,15 @@ class BelongsToBotilbud(models.Model):
         ancestor_paths = [self.path[:end] for end in range(steplen, len(self.path), steplen)]
         # Deepest home wins (homes are not nested, but be explicit about which one).
         return BotilbudPage.objects.filter(path__in=ancestor_paths).order_by("-depth").first()
+
+
+def resident_photos_exist(field: str):
+    """Whether any photo of residents is attached to the page (residents.Photo's ``field``):
+    an annotation for ``route_annotations``, so that a page without photos (nearly all)
+    skips the visibility query of ``{% page_photos %}``."""
+    from residents.models import Photo
+
+    return {"has_resident_photos": Exists(Photo.objects.filter(**{field: OuterRef("pk")}))}
 
 
 def _renditions(filter_specs):

@@ -21,6 +21,7 @@ from .base import (
     LeanPage,
     RelativesOnlyContent,
     RelativesOnlyQuerySet,
+    resident_photos_exist,
 )
 
 
@@ -223,6 +224,10 @@ class EventPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, EasyReadConte
     objects = PageManager.from_queryset(EventQuerySet)()
     base_form_class = EventPageForm
     route_select_related = ("image", "botilbud", "organiser")
+
+    @staticmethod
+    def route_annotations():
+        return resident_photos_exist("event")
 
     class Meta:
         verbose_name = _("arrangement")

@@ -23,6 +23,7 @@ from .base import (
     page_number,
     prefetch_renditions,
     private_when_signed_in,
+    resident_photos_exist,
     with_image,
 )
 
@@ -341,6 +342,10 @@ class NewsPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, EasyReadConten
 
     objects = PageManager.from_queryset(NewsPageQuerySet)()
     route_select_related = ("image", "botilbud")
+
+    @staticmethod
+    def route_annotations():
+        return resident_photos_exist("news")
 
     class Meta:
         verbose_name = _("nyhed")

@@ -1,8 +1,7 @@
 """Volunteer calls: a home asks relatives, network and associations for a hand (theme 1.1, 2)."""
 
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -14,13 +13,19 @@ from .base import BelongsToBotilbud, LeanPage, SamspilPageQuerySet
 
 
 def accepted_volunteers():
-    """The number of accepted volunteers of the call in the outer query, as a subquery."""
+    """The number of accepted volunteers of each call, as an aggregate over its signups.
+
+    An aggregate (a join and GROUP BY; a filter on it becomes HAVING) rather than a
+    correlated subquery, which the ORM builds and compiles twice when ``open()`` filters on
+    it (once in SELECT, once in WHERE): the front page's and a home's listing of calls cost
+    about a millisecond less each. Only for querysets without other multi-valued joins.
+    """
     from participation.models import VolunteerSignup
 
-    accepted = VolunteerSignup.objects.filter(
-        call=OuterRef("pk"), status=VolunteerSignup.Status.ACCEPTED
+    return Count(
+        "volunteer_signups",
+        filter=Q(volunteer_signups__status=VolunteerSignup.Status.ACCEPTED),
     )
-    return Coalesce(Subquery(accepted.values("call").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 class VolunteerCallQuerySet(SamspilPageQuerySet):

@@ -12,7 +12,10 @@ register = template.Library()
 def page_photos(context, page):
     request = context.get("request")
     viewer = getattr(request, "user", None)
-    photos = photos_on_page(page, viewer)
+    # A page routed to knows whether it has any photos at all (home.models.base.
+    # resident_photos_exist); most have none, and then there is nothing to check.
+    has_photos = getattr(page, "has_resident_photos", True)
+    photos = photos_on_page(page, viewer) if has_photos else []
     return {
         "photos": [
             (photo, photo_url(photo, "small"), photo_url(photo, "large")) for photo in photos

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "home.middleware.ViewRestrictionsPerRequest",
+    # Pages routed without loading the front page's own fields (home.middleware).
+    "home.middleware.LeanPageRouting",
     "access.middleware.AdminScopeMiddleware",
 ]
 
