@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 # How often the screen asks for new content, and how long each view stays (milliseconds).
 REFRESH_MS = 5 * 60 * 1000
 SLIDE_MS = 12 * 1000
+# The public poster may be kept this long (seconds) by a browser or proxy: a printout.
+POSTER_MAX_AGE = 5 * 60
 
 
 def live_home(request, home_slug: str) -> BotilbudPage:
@@ -95,17 +97,34 @@ def _screen_headers(response, device) -> None:
     response["X-Robots-Tag"] = "noindex"
 
 
+def _private_pairing(response):
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _pairing_question(request, home, secret: str):
+    """Opening a pairing link (GET) only asks: a mail's link scanner or a chat's preview
+    opens links too, and must not use the link up. The TV's button posts it."""
+    screen_url = _screen_urls(request, home)["screen_url"]
+    context = {"home": home, "secret": secret, "screen_url": screen_url}
+    response = _private_pairing(TemplateResponse(request, "home/screen_pair.html", context))
+    # The link's secret never leaves the site, but the button's POST must name its origin
+    # (with no-referrer a browser sends "Origin: null", which CSRF protection refuses).
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
 def _pair(request, home):
-    """Opening a pairing link: the cookie when the link is good, and the clean address."""
+    """The pairing button (POST): the cookie when the link is good, and the clean address."""
     from residents.screens import PAIRING_PARAMETER, pair, set_cookie
 
-    device = pair(home.pk, request.GET.get(PAIRING_PARAMETER, ""))
+    device = pair(home.pk, request.POST.get(PAIRING_PARAMETER, ""))
     response = HttpResponseRedirect(home.get_url(request) + home.reverse_subpage("screen"))
     if device is not None:
         set_cookie(request, response, home.pk, device.secret)
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _private_pairing(response)
 
 
 def _audience(device) -> PhotoAudience:
@@ -113,10 +132,12 @@ def _audience(device) -> PhotoAudience:
 
 
 def screen(request, home):
-    from residents.screens import PAIRING_PARAMETER, set_cookie
+    from residents.screens import COOKIE_NAME, PAIRING_PARAMETER, has_cookie_for, set_cookie
 
-    if PAIRING_PARAMETER in request.GET:
+    if request.method == "POST":
         return _pair(request, home)
+    if PAIRING_PARAMETER in request.GET:
+        return _pairing_question(request, home, request.GET.get(PAIRING_PARAMETER, "")[:100])
     device = _device(request, home)
     context = {
         **screen_content(home, audience=_audience(device)),
@@ -128,6 +149,8 @@ def screen(request, home):
     if device is not None:
         # Kept alive as long as the screen is used (browsers cap a cookie's age).
         set_cookie(request, response, home.pk, device.secret)
+    elif has_cookie_for(request, home.pk):
+        response.delete_cookie(COOKIE_NAME)  # a revoked device's: no use keeping it
     _screen_headers(response, device)
     return response
 
@@ -201,6 +224,10 @@ def week_poster(request, home_slug: str):
             "week": week,
         },
     )
+    # The same address answers the home's staff and everyone else differently.
+    patch_vary_headers(response, ("Cookie",))
     if staff:
         response["Cache-Control"] = "private, no-store"
+    else:
+        patch_cache_control(response, public=True, max_age=POSTER_MAX_AGE)
     return response

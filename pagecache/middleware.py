@@ -26,7 +26,7 @@ import time
 from django.conf import settings
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from wagtail.models import Page
 
@@ -39,9 +39,20 @@ NOT_STORED = {"set-cookie", "content-length", "cache-control", "expires", "etag"
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/")
 # Cookies that make an answer someone's own: Django's messages, and a notice-board screen
 # paired with its home (residents.screens.COOKIE_NAME: it sees the home's own photos). Their
-# answers are private anyway; skipping them here means a cached page is never handed to
-# them and theirs is never stored, whatever a view's headers say.
+# answers are private (``_personal`` says so when a view did not); skipping them here means
+# a cached page is never handed to them and theirs is never stored, whatever a view's
+# headers say.
 PERSONAL_COOKIES = ("messages", "samspil_skaerm")
+
+
+def _personal(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """An answer to someone with a personal cookie that says nothing of caching is theirs
+    alone: no proxy or CDN may keep it (a page showing a message, a paired screen's)."""
+    if "Cache-Control" not in response and any(
+        name in request.COOKIES for name in PERSONAL_COOKIES
+    ):
+        patch_cache_control(response, private=True)
+    return response
 
 
 def _anonymous_get(request: HttpRequest) -> bool:
@@ -72,7 +83,7 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         conf = store.config()
         if not conf["ENABLED"] or not _anonymous_get(request):
-            return self.get_response(request)
+            return _personal(request, self.get_response(request))
         query = _query(request)
         if query is None:
             return self.get_response(request)

@@ -44,6 +44,9 @@ SEEN_EVERY = dt.timedelta(minutes=10)
 CREATE = "residents.screen.create"
 PAIR = "residents.screen.pair"
 REVOKE = "residents.screen.revoke"
+# A link that names a device of the home but is used, expired or revoked: the sign of a
+# link that went astray.
+PAIR_REFUSED = "residents.screen.pair_refused"
 SEEN = "residents.screen.seen"
 
 
@@ -77,26 +80,32 @@ def revoke_device(user, device: ScreenDevice) -> None:
 
 def pair(botilbud_id: int, secret: str) -> ScreenDevice | None:
     """The device a pairing link names, if the link is for this home, unused, unrevoked and
-    fresh; it is used up at once."""
+    fresh; it is used up at once (one conditional UPDATE, so two requests at the same moment
+    cannot both pair, on either database). A link that names a device of this home but is
+    no longer good is logged as refused."""
     if not secret or len(secret) > 100:
         return None
     now = timezone.now()
+    device = ScreenDevice.objects.filter(token_hash=_hash(secret), botilbud_id=botilbud_id).first()
+    if device is None:
+        return None
+    fresh = device.created_at >= now - dt.timedelta(hours=PAIRING_HOURS)
     with transaction.atomic():
-        device = (
-            ScreenDevice.objects.select_for_update()
-            .filter(
-                token_hash=_hash(secret),
-                botilbud_id=botilbud_id,
-                revoked_at__isnull=True,
-                last_seen_at__isnull=True,
-                created_at__gte=now - dt.timedelta(hours=PAIRING_HOURS),
-            )
-            .first()
+        used_up = (
+            fresh
+            and device.revoked_at is None
+            and ScreenDevice.objects.filter(
+                pk=device.pk, last_seen_at__isnull=True, revoked_at__isnull=True
+            ).update(last_seen_at=now)
+            == 1
         )
-        if device is None:
+        if not used_up:
+            reason = (
+                "revoked" if device.revoked_at is not None else "expired" if not fresh else "used"
+            )
+            log(device, PAIR_REFUSED, data={"botilbud": botilbud_id, "reason": reason})
             return None
         device.last_seen_at = now
-        device.save(update_fields=["last_seen_at"])
         log(device, PAIR, data={"botilbud": botilbud_id})
     device.secret = secret
     return device
@@ -126,6 +135,11 @@ def _secret_in(request, botilbud_id: int) -> str | None:
         return None
     secret = value.get("t")
     return secret if isinstance(secret, str) and secret else None
+
+
+def has_cookie_for(request, botilbud_id: int) -> bool:
+    """The request carries a well-signed screen cookie naming this home (good or not)."""
+    return _secret_in(request, botilbud_id) is not None
 
 
 def paired_device(request, botilbud_id: int, *, touch: bool = False) -> ScreenDevice | None:

@@ -398,9 +398,20 @@ def update_caption(user, photo: Photo, caption: str) -> None:
 
 
 def delete_photo(user, photo: Photo) -> None:
-    """Remove a photo and its files (after a takedown request, for instance)."""
+    """Remove a photo and its files (after a takedown request, for instance). Relatives who
+    asked for it to be taken down and have not been answered are told it was."""
     _require_staff(user, photo.botilbud_id)
     with transaction.atomic():
+        open_reports = list(
+            PhotoReport.objects.select_for_update(of=("self",))
+            .filter(photo=photo, handled_at__isnull=True)
+            .select_related("reporter")
+        )
+        if open_reports:
+            PhotoReport.objects.filter(pk__in=[r.pk for r in open_reports]).update(
+                handled_at=timezone.now()
+            )
+            mails.reports_handled(open_reports, photo.botilbud, taken_down=True)
         log(photo, "wagtail.delete", user=user)
         files = [photo.file, *(rendition.file for rendition in photo.renditions.all())]
         photo.delete()

@@ -81,6 +81,7 @@ def register_screens_menu_item():
 def register_log_actions(actions):
     actions.register_action(screens.CREATE, _("Opret skærm"), _("Skærm oprettet"))
     actions.register_action(screens.PAIR, _("Par skærm med botilbuddet"), _("Skærm parret"))
+    actions.register_action(screens.PAIR_REFUSED, _("Afvis parringslink"), _("Parringslink afvist"))
     actions.register_action(screens.REVOKE, _("Tilbagekald skærm"), _("Skærm tilbagekaldt"))
     actions.register_action(screens.SEEN, _("Skærm brugt i dag"), _("Skærm brugt i dag"))
     actions.register_action("residents.consent", _("Ændr fotosamtykke"), _("Fotosamtykke ændret"))

@@ -280,7 +280,7 @@ PAGECACHE = {
     "ENABLED": env_bool("PAGECACHE_ENABLED", default=True),
     "CACHE": "pages",
     "TIMEOUT": int(os.environ.get("PAGECACHE_TIMEOUT", "600")),
-    # How long a proxy or CDN may keep a page without a form (purged on publish when
+    # How long a proxy or CDN may keep a cached page, forms and all (purged on publish when
     # WAGTAILFRONTENDCACHE is configured below).
     "SHARED_MAX_AGE": int(os.environ.get("PAGECACHE_SHARED_MAX_AGE", "60")),
 }

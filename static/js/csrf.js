@@ -35,9 +35,11 @@
           fields().forEach(function (field) {
             field.value = data.token;
           });
+          return data.token;
         })
         .catch(function () {
-          pending = null; // try again on the next submit
+          pending = null; // the next call asks again
+          return "";
         });
     }
     return pending;
@@ -48,6 +50,9 @@
       fill();
     }
     document.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) {
+        return; // another script stopped this sending
+      }
       var form = event.target;
       var field = form.querySelector && form.querySelector("input[name=csrfmiddlewaretoken]");
       if (!field || field.value || form.dataset.csrfTried) {
@@ -63,7 +68,14 @@
           form.submit();
         }
       };
-      (fill() || Promise.resolve()).then(send, send);
+      // A form added after the first fill gets the token too; with none, the server asks
+      // the visitor to confirm (one try per form).
+      fill().then(function (token) {
+        if (token && !field.value) {
+          field.value = token;
+        }
+        send();
+      }, send);
     });
   }
 

@@ -136,7 +136,9 @@ def test_paired_screen_keeps_home_photos_apart_and_drops_them_once_unpaired(
     small = photo_url(photo, "small")
     device, secret = screens.create_device(people["staff_a"], content.home_a.pk, "Fællesstuen")
     screen_url = content.home_a.url + "skaerm/"
-    page.goto(f"{screen_url}?par={secret}")
+    page.goto(f"{screen_url}?par={secret}")  # opening the link only asks …
+    page.get_by_role("button", name="Par skærmen").click()  # … the TV's button pairs
+    page.wait_for_url(f"**{screen_url}")
     assert page.url.endswith(screen_url)
     assert page.get_by_text("Parret skærm: Fællesstuen").is_visible()
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")

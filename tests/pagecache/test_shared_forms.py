@@ -240,3 +240,13 @@ def test_hostile_field_names_and_values_are_escaped_on_the_confirm_page(tree):
     fields = hidden_fields(asked)
     assert (hostile, hostile) in fields and ("email", hostile) in fields
     assert not Subscriber.objects.exists()
+
+
+def test_an_answer_to_a_visitor_with_a_message_is_private(tree, client):
+    """A page showing someone's message (Django's messages cookie) is never cached here, and
+    no proxy or CDN may keep it either when the view says nothing of caching."""
+    client.cookies["messages"] = "x"
+    response = client.get(tree.home_a.url)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "X-Page-Cache" not in response

@@ -78,7 +78,8 @@ def test_a_request_mails_each_of_the_homes_staff_once(
     )
     text = body(mail.outbox[0])
     assert "Anna A." in text
-    assert "Datter" in text
+    # The relative's own words stay out of the mail (staff read them after signing in).
+    assert "Datter" not in text
     assert absolute(reverse("residents_admin_index")) in text
     assert text.startswith("En pårørende beder om at blive tilknyttet en beboer på Solgården.")
     # Engbo's staff, the municipal admin and the relative get nothing.
@@ -115,7 +116,8 @@ def test_approval_mails_the_relative_a_link_to_the_album(
         services.decide_connection(people["staff_a"], connection, approve=True)
     assert recipients(mail.outbox) == ["paaroerende.solgaarden@example.dk"]
     message = parsed(mail.outbox[0])
-    assert message["Subject"] == "Du er nu tilknyttet Anna A. på Solgården – Fællesskab Tønder"
+    # The subject shows on a lock screen: no resident, no home.
+    assert message["Subject"] == "Din anmodning er godkendt – Fællesskab Tønder"
     text = body(mail.outbox[0])
     album = absolute(reverse("residents:resident_album", args=[people["anna"].pk]))
     assert album in text
@@ -209,6 +211,25 @@ def test_taking_the_photo_down_tells_every_relative_who_asked(
     assert "og har fjernet det." in body(mail.outbox[0])
     assert "sommerfesten" not in body(mail.outbox[0])
     assert not PhotoReport.objects.exists()  # gone with the photo
+
+
+def test_deleting_a_reported_photo_tells_the_relatives_who_asked(
+    people, photo_of, django_capture_on_commit_callbacks
+):
+    """Staff may remove the photo from its own edit page, not through the request: the
+    relatives who asked are told all the same, once."""
+    photo = photo_of(people["per"])
+    services.report_photo(people["network_a"], photo, REASON)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_photo(people["staff_a"], photo)
+    assert recipients(mail.outbox) == ["netvaerk.anna@example.dk"]
+    assert "og har fjernet det." in body(mail.outbox[0])
+    # A photo nobody asked about is deleted without any mail.
+    other = photo_of(people["per"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_photo(people["staff_a"], other)
+    assert len(mail.outbox) == 1
 
 
 def test_keeping_the_photo_tells_the_reporter_once(
