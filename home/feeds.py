@@ -282,7 +282,8 @@ def cached_rss(view):
         if etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
         else:
-            scope = slug or "all"
+            # The slug comes from the address: hashed, so no key outgrows a cache's limit.
+            scope = short_hash(slug) if slug else "all"
             key = f"samspil:rss:{scope}:{short_hash(request.get_host())}:{fingerprint}"
             stored = cache.get(key)
             if stored is None:
