@@ -110,9 +110,10 @@ def _pairing_question(request, home, secret: str):
     screen_url = _screen_urls(request, home)["screen_url"]
     context = {"home": home, "secret": secret, "screen_url": screen_url}
     response = _private_pairing(TemplateResponse(request, "home/screen_pair.html", context))
-    # The link's secret never leaves the site, but the button's POST must name its origin
-    # (with no-referrer a browser sends "Origin: null", which CSRF protection refuses).
-    response["Referrer-Policy"] = "same-origin"
+    # Only the origin as referrer, so the link's secret is in no request this page makes
+    # (not even in the site's own logs); but the button's POST must name its origin (with
+    # no-referrer a browser sends "Origin: null", which CSRF protection refuses).
+    response["Referrer-Policy"] = "origin"
     return response
 
 
