@@ -16,11 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from wagtail.models import Site
 
 from home.models import BotilbudPage, EventPage, NewsPage, VolunteerCallPage
 from home.models.base import with_image
-from home.models.site_settings import municipality_for_site
+from home.models.site_settings import default_municipality
 from home.templatetags.samspil_tags import event_when
 from outbox import headers as mail_headers
 from outbox import sender
@@ -378,7 +377,7 @@ class DigestRenderer:
     def sender(self) -> dict:
         """The municipality that sends the digest, and how to reach it (the site setting)."""
         if self._sender is None:
-            self._sender = municipality_for_site(Site.objects.filter(is_default_site=True).first())
+            self._sender = default_municipality()
         return self._sender
 
     def _section(self, section: Section) -> tuple[str, str]:

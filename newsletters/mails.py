@@ -7,9 +7,8 @@ errors); the signed link is a stand-in until the sender fills it in.
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Site
 
-from home.models.site_settings import municipality_for_site
+from home.models.site_settings import default_municipality
 
 from .digests import (
     CONFIRM_SLOT,
@@ -26,7 +25,7 @@ Kind = DigestMail.Kind
 
 def subscription_content(subscriber: Subscriber, kind: str) -> SharedDigest:
     # The municipality's site setting names the site and colours the button, as in digests.
-    sender = municipality_for_site(Site.objects.filter(is_default_site=True).first())
+    sender = default_municipality()
     if kind == Kind.CONFIRM:
         subject = _("Bekræft din tilmelding til nyhedsbrevet fra %(site)s")
         context = {"url": CONFIRM_SLOT, "kind": kind}

@@ -8,10 +8,9 @@ The mails say as little as they can: the resident by first name and initial, nev
 photo, its address or the reason a relative gave (staff read that after signing in)."""
 
 from django.urls import reverse
-from wagtail.models import Site
 
 from access.rules import home_staff_addresses
-from home.models.site_settings import municipality_for_site
+from home.models.site_settings import default_municipality
 from outbox.links import absolute
 from outbox.services import queue_mail
 
@@ -20,7 +19,7 @@ from .models import PhotoReport, ResidentConnection
 
 def _site_name() -> str:
     # The municipality's site setting names the site, as in the newsletter's mails.
-    return municipality_for_site(Site.objects.filter(is_default_site=True).first())["site_name"]
+    return default_municipality()["site_name"]
 
 
 def connection_requested(connection: ResidentConnection) -> None:
@@ -30,7 +29,6 @@ def connection_requested(connection: ResidentConnection) -> None:
         "site_name": _site_name(),
         "home": resident.botilbud,
         "resident": resident,
-        "relation": connection.relation,
         "admin_url": absolute(reverse("residents_admin_index")),
     }
     for address in home_staff_addresses(resident.botilbud_id):

@@ -200,6 +200,13 @@ def municipality_for_site(site) -> dict:
     return values
 
 
+def default_municipality() -> dict:
+    """The municipality of the default site: who sends mail that belongs to no request."""
+    from wagtail.models import Site
+
+    return municipality_for_site(Site.objects.filter(is_default_site=True).first())
+
+
 ERROR_PAGE_KEY = "samspil:municipality:error-page"
 
 
