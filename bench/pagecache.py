@@ -4,12 +4,13 @@ uncached and from the page cache, in one run.
 
 Usage: python bench/pagecache.py [--seconds N] [--connections N] [--workers N]
 Two gunicorn servers (``--workers`` each) on 127.0.0.1 share one throw-away SQLite database:
-one with the page cache off, one with it on. Each address gets a warm-up and then one
-timed run of wrk (Debian's package, installed by ``make bench``), or of a small Python load
-generator when wrk is missing. Requests are anonymous and say they came over HTTPS from the
-proxy (X-Forwarded-Proto), as behind the municipality's proxy.
+one with the page cache off, one with it on. In each of ``--rounds`` rounds, each address
+gets a warm-up and then one timed run of wrk (Debian's package, installed by ``make bench``),
+or of a small Python load generator when wrk is missing. Requests are anonymous and say they
+came over HTTPS from the proxy (X-Forwarded-Proto), as behind the municipality's proxy.
+Figures are medians over the rounds; a ratio is the median of the rounds' own ratios.
 Last line: one JSON object {"static": rps, "floor": rps, "<page>": {"uncached", "cached",
-"cached_to_static", "uncached_floor_ratio"}, ...}.
+"cached_to_static", "uncached_floor_ratio", "uncached_floor_ratio_per_round"}, ...}.
 """
 
 import argparse
@@ -18,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,6 +167,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--collectstatic", action="store_true", help="make staticfiles/ again")
     args = parser.parse_args()
     load = run_wrk if shutil.which("wrk") else run_python
@@ -205,31 +208,64 @@ def main() -> None:
             assert failures == 0, (url, failures)
             return round(rps, 1)
 
-        static = measure(uncached_port, STATIC_PATH)
-        floor = measure(uncached_port, "/__floor__/")
-        results = {"load": load.__name__.removeprefix("run_"), "static": static, "floor": floor}
-        for name, path in paths.items():
-            uncached = measure(uncached_port, path)
-            cached = measure(cached_port, path)
+        # Rounds: each measures the floors and then every page, so that a page is compared
+        # with the floors measured minutes, not a quarter of an hour, before it; the machine's
+        # speed drifts (it is shared). Each figure is the median over the rounds, and each ratio
+        # the median of the rounds' own ratios.
+        rounds = []
+        for _ in range(args.rounds):
+            one = {"static": measure(uncached_port, STATIC_PATH)}
+            one["floor"] = measure(uncached_port, "/__floor__/")
+            for name, path in paths.items():
+                one[name] = {"uncached": measure(uncached_port, path)}
+                one[name]["cached"] = measure(cached_port, path)
+            rounds.append(one)
+
+        def median(values):
+            return round(statistics.median(values), 3)
+
+        static = median([one["static"] for one in rounds])
+        floor = median([one["floor"] for one in rounds])
+        results = {
+            "load": load.__name__.removeprefix("run_"),
+            "rounds": args.rounds,
+            "static": static,
+            "floor": floor,
+            "static_per_round": [one["static"] for one in rounds],
+            "floor_per_round": [one["floor"] for one in rounds],
+        }
+        for name in paths:
             results[name] = {
-                "uncached": uncached,
-                "cached": cached,
-                "cached_to_static": round(cached / static, 3),
-                "uncached_floor_ratio": round(floor / uncached, 2),
+                "uncached": median([one[name]["uncached"] for one in rounds]),
+                "cached": median([one[name]["cached"] for one in rounds]),
+                "cached_to_static": median([one[name]["cached"] / one["static"] for one in rounds]),
+                "uncached_floor_ratio": median(
+                    [one["floor"] / one[name]["uncached"] for one in rounds]
+                ),
+                "uncached_floor_ratio_per_round": [
+                    round(one["floor"] / one[name]["uncached"], 2) for one in rounds
+                ],
             }
-        # The machine's speed drifts (it is shared): the floors again at the end, for the record.
-        results["static_after"] = measure(cached_port, STATIC_PATH)
-        results["floor_after"] = measure(uncached_port, "/__floor__/")
-        print(f"static file {static:9.1f} req/s (the floor)   framework floor {floor:9.1f} req/s")
-        print(f"{'page':<10} {'uncached':>9} {'cached':>9}  cached/static  floor/uncached")
+        print(
+            f"{args.rounds} rounds; medians: static file {static:9.1f} req/s (the floor)   "
+            f"framework floor {floor:9.1f} req/s"
+        )
+        print(
+            f"{'page':<10} {'uncached':>9} {'cached':>9}  cached/static  floor/uncached  per round"
+        )
         for name in paths:
             row = results[name]
+            per_round = " ".join(f"{ratio:.2f}" for ratio in row["uncached_floor_ratio_per_round"])
             print(
                 f"{name:<10} {row['uncached']:9.1f} {row['cached']:9.1f}  "
-                f"{row['cached_to_static']:13.1%}  {row['uncached_floor_ratio']:14.2f}"
+                f"{row['cached_to_static']:13.1%}  {row['uncached_floor_ratio']:14.2f}  {per_round}"
             )
-        after = results["static_after"], results["floor_after"]
-        print("afterwards: static {:.1f}, framework floor {:.1f} req/s".format(*after))
+        print(
+            "floors per round: static "
+            + ", ".join(f"{value:.1f}" for value in results["static_per_round"])
+            + "; framework "
+            + ", ".join(f"{value:.1f}" for value in results["floor_per_round"])
+        )
         print(json.dumps(results))
     finally:
         for server in servers:

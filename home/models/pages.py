@@ -21,7 +21,7 @@ from .base import (
     RelativesOnlyQuerySet,
     SamspilPageManager,
     page_number,
-    prefetch_renditions,
+    prefetch_images,
     private_when_signed_in,
     resident_photos_exist,
     with_image,
@@ -77,7 +77,6 @@ class HomePage(LeanPage, Page):
             .public()
             .child_of(self)
             .order_by("title")
-            .select_related("image")
             .only("title", "url_path", "intro", "city", "image")
         )
         news = list(
@@ -86,9 +85,9 @@ class HomePage(LeanPage, Page):
             .visible_to(request.user)
             .descendant_of(self)
             .latest_first()
-            .for_card(renditions=False)[:NEWS_LIMIT]
+            .for_card(images=False)[:NEWS_LIMIT]
         )
-        prefetch_renditions([item.image for item in homes + news], CARD_IMAGE)
+        prefetch_images(homes + news, CARD_IMAGE)
         context["homes"], context["news"] = homes, news
         context["events"] = (
             EventPage.objects.live()
@@ -189,10 +188,10 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
             .visible_to(request.user)
             .filter(botilbud=self)
             .latest_first()
-            .for_card(renditions=False)[:NEWS_LIMIT]
+            .for_card(images=False)[:NEWS_LIMIT]
         )
-        # The hero image and the news cards' images: their renditions in one query.
-        prefetch_renditions([self.image, *(item.image for item in news)], HERO_IMAGE, CARD_IMAGE)
+        # The hero image and the news cards' images, with their renditions, in one query.
+        prefetch_images([self, *news], HERO_IMAGE, CARD_IMAGE)
         context["news"] = news
         context["events"] = (
             EventPage.objects.live()
@@ -278,11 +277,12 @@ class NewsPageQuerySet(RelativesOnlyQuerySet):
     def latest_first(self):
         return self.order_by("-date", "-first_published_at", "-pk")
 
-    def for_card(self, renditions: bool = True):
-        """Just what a news card shows, with its image (and, unless the caller loads them
-        together with other images, its renditions in a second query)."""
+    def for_card(self, images: bool = True):
+        """Just what a news card shows, with its image and its renditions in a second query;
+        ``images=False`` leaves both to the caller, who loads them together with other
+        images (home.models.base.prefetch_images)."""
         return (
-            (with_image(self, "image", CARD_IMAGE) if renditions else self.select_related("image"))
+            (with_image(self, "image", CARD_IMAGE) if images else self)
             .only(
                 "title",
                 "url_path",
