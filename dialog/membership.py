@@ -19,7 +19,7 @@ from access.cpr import contains_cpr
 from access.rules import home_staff_addresses, is_relative, is_staff_of
 from home.models import BotilbudPage
 from outbox.links import absolute
-from outbox.services import queue_mail
+from outbox.services import queue_mail, queue_mail_to_each
 
 from . import signals
 from .models import Membership
@@ -180,13 +180,12 @@ def request_connection(user, botilbud: BotilbudPage, relation: str, name: str = 
             "botilbud": botilbud,
             "admin_url": absolute(reverse("dialog_memberships")),
         }
-        for address in home_staff_addresses(botilbud.pk):
-            queue_mail(
-                key=f"dialog:membership:{membership.pk}:requested:{address}",
-                to=address,
-                template="dialog/email/membership_requested",
-                context=context,
-            )
+        queue_mail_to_each(
+            home_staff_addresses(botilbud.pk),
+            key_prefix=f"dialog:membership:{membership.pk}:requested",
+            template="dialog/email/membership_requested",
+            context=context,
+        )
         _changed(membership, "requested")
     return membership
 

@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 
 from access.rules import home_staff_addresses
 from outbox.links import absolute
-from outbox.services import queue_mail
+from outbox.services import queue_mail_to_each
 
 from . import signals
 from .models import HomeDialogSettings, Thread
@@ -194,13 +194,12 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
                 "thread_url": thread_url(thread, for_staff=True),
                 "overview_url": absolute(reverse("dialog_timeliness")),
             }
-            for address in escalation_addresses(thread.botilbud_id):
-                queue_mail(
-                    key=f"dialog:thread:{thread.pk}:escalated:{address}",
-                    to=address,
-                    template="dialog/email/escalation",
-                    context=context,
-                )
+            queue_mail_to_each(
+                escalation_addresses(thread.botilbud_id),
+                key_prefix=f"dialog:thread:{thread.pk}:escalated",
+                template="dialog/email/escalation",
+                context=context,
+            )
             log(thread, ESCALATE, data={"due_at": thread.due_at.isoformat()})
             escalated += 1
     if escalated:

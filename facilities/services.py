@@ -23,7 +23,7 @@ from wagtail.log_actions import log
 
 from access.rules import home_staff_addresses, is_staff_of, staff_home_ids
 from outbox.links import absolute
-from outbox.services import queue_mail
+from outbox.services import queue_mail, queue_mail_to_each
 
 from .models import BookerKind, Booking, Facility
 
@@ -173,13 +173,12 @@ def _mail_requester(booking: Booking, purpose: str, *, automatic: bool = True) -
 def _mail_staff(booking: Booking, purpose: str) -> None:
     context = _mail_context(booking)
     home = booking.facility.botilbud
-    for address in home_staff_addresses(home.pk, home.email):
-        queue_mail(
-            key=f"booking:{booking.pk}:staff:{purpose}:{address}",
-            to=address,
-            template=f"facilities/email/booking_staff_{purpose}",
-            context=context,
-        )
+    queue_mail_to_each(
+        home_staff_addresses(home.pk, home.email),
+        key_prefix=f"booking:{booking.pk}:staff:{purpose}",
+        template=f"facilities/email/booking_staff_{purpose}",
+        context=context,
+    )
 
 
 def _mail_context(booking: Booking) -> dict:

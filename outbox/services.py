@@ -3,6 +3,7 @@ the one sender in ``outbox.sender``."""
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -37,6 +38,48 @@ def queue_mail(
     ``automatic`` is False only for mail the recipient asks for at that moment (a sign-in
     link, a sign-up's confirmation); automatic mail to a suppressed address is recorded as
     failed and never sent (outbox.suppression)."""
+    return _queue_rendered(
+        key=key,
+        to=to,
+        rendered=_render(template, context),
+        reply_to=reply_to,
+        automatic=automatic,
+    )
+
+
+def queue_mail_to_each(
+    addresses: Iterable[str],
+    *,
+    key_prefix: str,
+    template: str,
+    context: dict,
+    reply_to: str = "",
+    automatic: bool = True,
+) -> list[OutgoingMail]:
+    """Queue one mail to each address (a home's staff, say) under ``f"{key_prefix}:{address}"``,
+    exactly as ``queue_mail`` would one at a time: same keys, suppression and on-commit send.
+
+    The templates are rendered once for all: the context names no recipient, so every copy
+    is the same text. Mail whose text depends on the recipient (an unsubscribe link of their
+    own) must not come through here."""
+    addresses = list(addresses)
+    if not addresses:
+        return []
+    rendered = _render(template, context)
+    return [
+        _queue_rendered(
+            key=f"{key_prefix}:{address}",
+            to=address,
+            rendered=rendered,
+            reply_to=reply_to,
+            automatic=automatic,
+        )
+        for address in addresses
+    ]
+
+
+def _render(template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and html (``""`` if the template has none), in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = one_line(render_to_string(f"{template}_subject.txt", context))
         text = render_to_string(f"{template}.txt", context)
@@ -44,6 +87,13 @@ def queue_mail(
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             html = ""  # plain text only
+    return subject, text, html
+
+
+def _queue_rendered(
+    *, key: str, to: str, rendered: tuple[str, str, str], reply_to: str, automatic: bool
+) -> OutgoingMail:
+    subject, text, html = rendered
     mail, created = OutgoingMail.objects.get_or_create(
         key=key,
         defaults={

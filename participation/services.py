@@ -14,7 +14,7 @@ from wagtail.log_actions import log
 from access.rules import home_staff_addresses
 from home.models import BotilbudPage, EventPage, VolunteerCallPage
 from outbox.links import absolute
-from outbox.services import queue_mail
+from outbox.services import queue_mail, queue_mail_to_each
 
 from .models import ActivityProposal, EventSignup, VolunteerSignup
 
@@ -331,13 +331,12 @@ def volunteer_for_call(
             automatic=False,  # the answer to the form just sent
         )
         context["admin_url"] = absolute(reverse("participation_volunteers:index"))
-        for address in home_staff_addresses(call.botilbud_id, call.contact_email):
-            queue_mail(
-                key=f"volunteer:{signup.pk}:staff:{address}",
-                to=address,
-                template="participation/email/volunteer_staff",
-                context=context,
-            )
+        queue_mail_to_each(
+            home_staff_addresses(call.botilbud_id, call.contact_email),
+            key_prefix=f"volunteer:{signup.pk}:staff",
+            template="participation/email/volunteer_staff",
+            context=context,
+        )
     return SignupResult(signup, created=True)
 
 
@@ -405,13 +404,12 @@ def propose_activity(
             context=context,
             automatic=False,  # the answer to the form just sent
         )
-        for address in home_staff_addresses(botilbud.pk):
-            queue_mail(
-                key=f"proposal:{proposal.pk}:staff:{address}",
-                to=address,
-                template="participation/email/proposal_staff",
-                context=context,
-            )
+        queue_mail_to_each(
+            home_staff_addresses(botilbud.pk),
+            key_prefix=f"proposal:{proposal.pk}:staff",
+            template="participation/email/proposal_staff",
+            context=context,
+        )
     return proposal
 
 

@@ -1,9 +1,10 @@
 """The residents' mails: a relative asks to join a resident's network or asks for a photo
 to be taken down (the home's staff are told), and staff answer (the relative is told).
 
-Every mail goes through the one outbox (``outbox.services.queue_mail``), called inside the
-service's transaction, so a mail is queued with the change it tells of and sent only once
-that commits; a key per connection, report and recipient makes a repeat queue nothing new.
+Every mail goes through the one outbox (``outbox.services.queue_mail``, or
+``queue_mail_to_each`` for the staff), called inside the service's transaction, so a mail
+is queued with the change it tells of and sent only once that commits; a key per
+connection, report and recipient makes a repeat queue nothing new.
 The mails say as little as they can: the resident by first name and initial, never a
 photo, its address or the reason a relative gave (staff read that after signing in)."""
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from access.rules import home_staff_addresses
 from home.models.site_settings import default_municipality
 from outbox.links import absolute
-from outbox.services import queue_mail
+from outbox.services import queue_mail, queue_mail_to_each
 
 from .models import PhotoReport, ResidentConnection
 
@@ -31,13 +32,12 @@ def connection_requested(connection: ResidentConnection) -> None:
         "resident": resident,
         "admin_url": absolute(reverse("residents_admin_index")),
     }
-    for address in home_staff_addresses(resident.botilbud_id):
-        queue_mail(
-            key=f"residents:connection:{connection.pk}:requested:{address}",
-            to=address,
-            template="residents/email/connection_requested",
-            context=context,
-        )
+    queue_mail_to_each(
+        home_staff_addresses(resident.botilbud_id),
+        key_prefix=f"residents:connection:{connection.pk}:requested",
+        template="residents/email/connection_requested",
+        context=context,
+    )
 
 
 def connection_decided(connection: ResidentConnection) -> None:
@@ -70,13 +70,12 @@ def photo_reported(report: PhotoReport) -> None:
         "has_reason": bool(report.reason),
         "admin_url": absolute(reverse("residents_admin_reports")),
     }
-    for address in home_staff_addresses(photo.botilbud_id):
-        queue_mail(
-            key=f"residents:report:{report.pk}:requested:{address}",
-            to=address,
-            template="residents/email/report_requested",
-            context=context,
-        )
+    queue_mail_to_each(
+        home_staff_addresses(photo.botilbud_id),
+        key_prefix=f"residents:report:{report.pk}:requested",
+        template="residents/email/report_requested",
+        context=context,
+    )
 
 
 def reports_handled(reports: list[PhotoReport], home, *, taken_down: bool) -> None:
