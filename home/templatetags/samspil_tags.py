@@ -194,7 +194,7 @@ CARD_IMAGE_ATTRS = {"alt": "", "loading": "lazy"}
 @register.simple_tag
 def card_image(image, spec: str):
     """A card's picture: ``{% image image spec alt="" loading="lazy" %}``, the same markup,
-    for listings whose renditions came with them (home.models.base.prefetch_renditions).
+    for listings whose renditions came with them (home.models.base.prefetch_images).
 
     Wagtail's tag parses the filter on every call and writes each rendition back to the
     rendition cache even when it was prefetched; here the filter is parsed once per process
