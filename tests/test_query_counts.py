@@ -91,3 +91,35 @@ def test_front_page_budget_with_assert_max(client, tree, django_assert_max_num_q
     client.get("/")
     with django_assert_max_num_queries(BUDGETS["front"]):
         assert client.get("/").status_code == 200
+
+
+def test_a_homes_own_listings_do_not_join_the_homes_title(client, tree):
+    """A home's page names the home once, in its heading: its news, events and calls come
+    without the joins to the home's title the front page's cards need. The hero image comes
+    with the news cards' images and renditions, not joined to the page itself."""
+    tree.home_a.image = make_image("Haven")
+    tree.home_a.save_revision().publish()
+    make_news(tree.home_a, "Nyt fra haven", image=make_image("Bed"))
+    make_event(tree.home_a, "Bålaften")
+    make_call(tree.home_a, "Hjælp til havedagen")
+    client.get(tree.home_a.url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(tree.home_a.url)
+    html = response.content.decode()
+    assert "Nyt fra haven" in html and "Bålaften" in html and "Hjælp til havedagen" in html
+    assert html.count('class="hero-image"') == 1
+    listings = [
+        query["sql"]
+        for query in queries
+        if any(
+            f'FROM "home_{table}"' in query["sql"]
+            for table in ("newspage", "eventpage", "volunteercallpage")
+        )
+    ]
+    assert len(listings) == 3
+    assert not [sql for sql in listings if 'JOIN "home_botilbudpage"' in sql]
+    routed = [q["sql"] for q in queries if 'FROM "home_botilbudpage"' in q["sql"]]
+    assert routed and not [sql for sql in routed if "wagtailimages_image" in sql]
+    # The front page's cards still name their homes.
+    front = client.get(tree.front.url).content.decode()
+    assert front.count("· Solgården") == 3  # the news, the event and the call

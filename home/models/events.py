@@ -36,9 +36,12 @@ class EventQuerySet(RelativesOnlyQuerySet):
         """Events that have not ended yet, soonest first (uses the ends_at index)."""
         return self.filter(ends_at__gte=now or timezone.now()).order_by("start", "pk")
 
-    def for_card(self):
-        """Just what an event card shows: listings stay cheap however wide the models grow."""
-        return self.only(
+    def for_card(self, home_title: bool = True):
+        """Just what an event card shows: listings stay cheap however wide the models grow.
+
+        ``home_title=False`` for a home's own listings, whose cards do not name the home:
+        the query then skips the two joins to the home's title."""
+        cards = self.only(
             "title",
             "url_path",
             "start",
@@ -56,7 +59,8 @@ class EventQuerySet(RelativesOnlyQuerySet):
             "quiet_room",
             "easy_read",
             "pictogram",
-        ).annotate(home_title=F("botilbud__title"), organiser_name=F("organiser__name"))
+        ).annotate(organiser_name=F("organiser__name"))
+        return cards.annotate(home_title=F("botilbud__title")) if home_title else cards
 
 
 class EventPageForm(WagtailAdminPageForm):

@@ -170,7 +170,8 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
     ]
 
     objects = SamspilPageManager()
-    route_select_related = ("image",)
+    # No route_select_related image: get_context's prefetch_images brings the hero image
+    # with its renditions in the query it makes anyway for the news cards' images.
 
     class Meta:
         verbose_name = _("botilbud")
@@ -188,7 +189,7 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
             .visible_to(request.user)
             .filter(botilbud=self)
             .latest_first()
-            .for_card(images=False)[:NEWS_LIMIT]
+            .for_card(images=False, home_title=False)[:NEWS_LIMIT]
         )
         # The hero image and the news cards' images, with their renditions, in one query.
         prefetch_images([self, *news], HERO_IMAGE, CARD_IMAGE)
@@ -199,10 +200,14 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
             .visible_to(request.user)
             .filter(botilbud=self)
             .upcoming()
-            .for_card()
+            .for_card(home_title=False)
         )[:EVENTS_LIMIT]
         context["volunteer_calls"] = (
-            VolunteerCallPage.objects.live().public().filter(botilbud=self).open().for_card()
+            VolunteerCallPage.objects.live()
+            .public()
+            .filter(botilbud=self)
+            .open()
+            .for_card(home_title=False)
         )[:CALLS_LIMIT]
         context["calendar"] = site_structure(request).calendar
         return context
@@ -223,7 +228,7 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
             .visible_to(request.user)
             .filter(botilbud=self)
             .latest_first()
-            .for_card()
+            .for_card(home_title=False)
         )
         paginator = Paginator(news, NEWS_ARCHIVE_PAGE_SIZE)
         return self.render(
@@ -277,24 +282,22 @@ class NewsPageQuerySet(RelativesOnlyQuerySet):
     def latest_first(self):
         return self.order_by("-date", "-first_published_at", "-pk")
 
-    def for_card(self, images: bool = True):
+    def for_card(self, images: bool = True, home_title: bool = True):
         """Just what a news card shows, with its image and its renditions in a second query;
         ``images=False`` leaves both to the caller, who loads them together with other
-        images (home.models.base.prefetch_images)."""
-        return (
-            (with_image(self, "image", CARD_IMAGE) if images else self)
-            .only(
-                "title",
-                "url_path",
-                "date",
-                "intro",
-                "image",
-                "relatives_only",
-                "easy_read",
-                "pictogram",
-            )
-            .annotate(home_title=F("botilbud__title"))
+        images (home.models.base.prefetch_images); ``home_title=False`` (a home's own
+        listings, whose cards do not name the home) skips the joins to the home's title."""
+        cards = (with_image(self, "image", CARD_IMAGE) if images else self).only(
+            "title",
+            "url_path",
+            "date",
+            "intro",
+            "image",
+            "relatives_only",
+            "easy_read",
+            "pictogram",
         )
+        return cards.annotate(home_title=F("botilbud__title")) if home_title else cards
 
 
 class NewsPage(RelativesOnlyContent, LeanPage, BelongsToBotilbud, EasyReadContent, Page):

@@ -41,10 +41,12 @@ class VolunteerCallQuerySet(SamspilPageQuerySet):
             .order_by(F("expires_on").asc(nulls_last=True), "-first_published_at", "pk")
         )
 
-    def for_card(self):
-        cards = self.only("title", "url_path", "summary", "when", "people_needed").annotate(
-            home_title=F("botilbud__title")
-        )
+    def for_card(self, home_title: bool = True):
+        """What a call's card shows; ``home_title=False`` for a home's own listing, whose
+        cards do not name the home (no joins to its title)."""
+        cards = self.only("title", "url_path", "summary", "when", "people_needed")
+        if home_title:
+            cards = cards.annotate(home_title=F("botilbud__title"))
         if "filled" not in cards.query.annotations:
             cards = cards.annotate(filled=accepted_volunteers())
         return cards

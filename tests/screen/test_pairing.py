@@ -114,13 +114,15 @@ def test_pairing_sets_a_signed_cookie_and_logs(client, tree, people):
     )
 
 
-def test_a_stale_or_wrong_link_pairs_nothing(client, tree, people, now, monkeypatch):
+def test_a_stale_or_wrong_link_pairs_nothing(client, tree, people, monkeypatch):
     link = create_device(client, people["staff_a"], tree.home_a)
     assert not press_pair(Client(), link.replace("solgarden", "engbo")).cookies
     assert not press_pair(Client(), SCREEN + "?par=gaet-et-token").cookies
     huge = Client().post(SCREEN, {"par": "x" * 100_000})
     assert huge.status_code == 302 and not huge.cookies
-    later = now + dt.timedelta(hours=screens.PAIRING_HOURS + 1)
+    # A day and an hour after the link was made (at the real time, not the fixture's).
+    made = ScreenDevice.objects.get().created_at
+    later = made + dt.timedelta(hours=screens.PAIRING_HOURS + 1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     response = press_pair(Client(), link)
     assert response.status_code == 302 and not response.cookies
