@@ -204,18 +204,21 @@ def test_revoked_forged_and_other_homes_cookies_count_as_unpaired(client, tree, 
     assert ModelLogEntry.objects.filter(action=screens.REVOKE).count() == 1
 
 
-def test_first_use_each_day_is_logged(client, tree, people, now, monkeypatch):
+def test_first_use_each_day_is_logged(client, tree, people, monkeypatch):
+    # Paired at the real time, today; "tomorrow" is counted from 09:00 today, so the three
+    # later uses fall on tomorrow's morning whenever the test runs.
+    morning = at(timezone.localdate(), 9)
     tv = paired_client(create_device(client, people["staff_a"], tree.home_a))
     seen = ModelLogEntry.objects.filter(action=screens.SEEN)
     shown(tv)
     assert seen.count() == 0  # paired today: the pairing is today's entry
     for hours in (24, 24.5, 25):
-        later = now + dt.timedelta(hours=hours)
+        later = morning + dt.timedelta(hours=hours)
         monkeypatch.setattr(timezone, "now", lambda later=later: later)
         shown(tv)
     assert seen.count() == 1
     device = ScreenDevice.objects.get()
-    assert device.last_seen_at == now + dt.timedelta(hours=25)
+    assert device.last_seen_at == morning + dt.timedelta(hours=25)
 
 
 def test_only_the_homes_own_staff_create_and_revoke_screens(client, tree, people):
