@@ -23,7 +23,7 @@ BUDGETS = {
     "news": 7,
     "event": 7,
     "event_signup": 8,
-    "volunteer_call": 7,
+    "volunteer_call": 6,
 }
 
 

@@ -1,7 +1,8 @@
 """Volunteer calls: a home asks relatives, network and associations for a hand (theme 1.1, 2)."""
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -12,30 +13,13 @@ from wagtail.search import index
 from .base import BelongsToBotilbud, LeanPage, SamspilPageQuerySet
 
 
-def accepted_volunteers():
-    """The number of accepted volunteers of each call, as an aggregate over its signups.
-
-    An aggregate (a join and GROUP BY; a filter on it becomes HAVING) rather than a
-    correlated subquery, which the ORM builds and compiles twice when ``open()`` filters on
-    it (once in SELECT, once in WHERE): the front page's and a home's listing of calls cost
-    about a millisecond less each. Only for querysets without other multi-valued joins.
-    """
-    from participation.models import VolunteerSignup
-
-    return Count(
-        "volunteer_signups",
-        filter=Q(volunteer_signups__status=VolunteerSignup.Status.ACCEPTED),
-    )
-
-
 class VolunteerCallQuerySet(SamspilPageQuerySet):
     def open(self):
         """Open, unexpired, and not yet filled by accepted volunteers: a call closes itself."""
         today = timezone.localdate()
         return (
             self.filter(status=VolunteerCallPage.Status.OPEN)
-            .annotate(filled=accepted_volunteers())
-            .filter(filled__lt=F("people_needed"))
+            .filter(volunteers_accepted__lt=F("people_needed"))
             .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
             # Soonest deadline first; calls without one after them, on every database.
             .order_by(F("expires_on").asc(nulls_last=True), "-first_published_at", "pk")
@@ -44,11 +28,11 @@ class VolunteerCallQuerySet(SamspilPageQuerySet):
     def for_card(self, home_title: bool = True):
         """What a call's card shows; ``home_title=False`` for a home's own listing, whose
         cards do not name the home (no joins to its title)."""
-        cards = self.only("title", "url_path", "summary", "when", "people_needed")
+        cards = self.only(
+            "title", "url_path", "summary", "when", "people_needed", "volunteers_accepted"
+        )
         if home_title:
             cards = cards.annotate(home_title=F("botilbud__title"))
-        if "filled" not in cards.query.annotations:
-            cards = cards.annotate(filled=accepted_volunteers())
         return cards
 
 
@@ -79,6 +63,14 @@ class VolunteerCallPage(LeanPage, BelongsToBotilbud, Page):
         blank=True,
         help_text=_("Opslaget vises ikke som åbent efter denne dato."),
     )
+    # How many volunteers staff have accepted: kept by count_accepted() from the signups
+    # (on every change of one, and on every save of the page, so a published revision
+    # cannot bring back an old figure), so that listings of open calls need no join to
+    # the signups. The count under the call's lock in participation.services stays the
+    # authority on whether one more may sign up.
+    volunteers_accepted = models.PositiveSmallIntegerField(
+        _("frivillige fundet"), default=0, editable=False
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -104,6 +96,7 @@ class VolunteerCallPage(LeanPage, BelongsToBotilbud, Page):
 
     objects = PageManager.from_queryset(VolunteerCallQuerySet)()
     route_select_related = ("botilbud",)
+    exclude_fields_in_copy = ["volunteers_accepted"]
 
     class Meta:
         verbose_name = _("frivilligopslag")
@@ -115,14 +108,43 @@ class VolunteerCallPage(LeanPage, BelongsToBotilbud, Page):
             self.expires_on is None or self.expires_on >= timezone.localdate()
         )
 
-    def get_context(self, request, *args, **kwargs):
-        from participation.forms import VolunteerForm
+    @staticmethod
+    def accepted_signups():
+        """The number of accepted volunteers of the call in the outer query, as a subquery."""
         from participation.models import VolunteerSignup
 
+        accepted = (
+            VolunteerSignup.objects.filter(
+                call_id=OuterRef("pk"), status=VolunteerSignup.Status.ACCEPTED
+            )
+            .order_by()
+            .values("call_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(accepted), Value(0))
+
+    @classmethod
+    def count_accepted(cls, call_id: int) -> None:
+        """Recount a call's accepted volunteers from its signups, in one UPDATE (so two
+        changes at once still leave the true figure)."""
+        cls.objects.filter(pk=call_id).update(volunteers_accepted=cls.accepted_signups())
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or "volunteers_accepted" in update_fields:
+            from participation.models import VolunteerSignup
+
+            accepted = VolunteerSignup.objects.filter(
+                call_id=self.pk, status=VolunteerSignup.Status.ACCEPTED
+            )
+            self.volunteers_accepted = accepted.count() if self.pk else 0
+        return super().save(*args, update_fields=update_fields, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from participation.forms import VolunteerForm
+
         context = super().get_context(request, *args, **kwargs)
-        filled = VolunteerSignup.objects.filter(
-            call=self, status=VolunteerSignup.Status.ACCEPTED
-        ).count()
+        filled = self.volunteers_accepted
         context.update(
             volunteers_filled=filled,
             call_open=self.is_open and filled < self.people_needed,

@@ -85,6 +85,43 @@ def test_staff_accept_and_the_call_fills_and_closes_itself(client, call, staff_a
     assert ModelLogEntry.objects.filter(action="samspil.volunteer.accept", user=staff_a).exists()
 
 
+def test_the_count_of_accepted_volunteers_follows_the_signups_not_the_revisions(
+    call, staff_a, on_commit
+):
+    """Listings read the call's own count: accepting, deleting and an editor publishing an
+    older draft each leave it equal to the accepted signups."""
+    call.people_needed = 2
+    call.save_revision().publish()
+    stale_draft = call.save_revision()  # saved while no one is accepted yet
+
+    def accepted_on_record():
+        return VolunteerCallPage.objects.values_list("volunteers_accepted", flat=True).get(
+            pk=call.pk
+        )
+
+    first = services.volunteer_for_call(call, name="Jens", email="jens@example.dk").signup
+    second = services.volunteer_for_call(call, name="Sara", email="sara@example.dk").signup
+    assert accepted_on_record() == 0  # pending volunteers fill nothing
+    services.decide_volunteer(first, accept=True, user=staff_a)
+    assert accepted_on_record() == 1
+    assert VolunteerCallPage.objects.open().filter(pk=call.pk).exists()
+    services.decide_volunteer(second, accept=True, user=staff_a)
+    assert accepted_on_record() == 2
+    assert not VolunteerCallPage.objects.open().filter(pk=call.pk).exists()
+
+    stale_draft.publish()  # its content says 0 accepted
+    assert accepted_on_record() == 2
+    copy = VolunteerCallPage.objects.get(pk=call.pk).copy(
+        update_attrs={"slug": "gaatur-ven-2", "title": "Gåtur-ven igen"}
+    )
+    assert copy.volunteers_accepted == 0  # the signups stay with the original call
+
+    second.delete()
+    assert accepted_on_record() == 1
+    assert VolunteerCallPage.objects.open().filter(pk=call.pk).exists()
+    assert "1 af 2" in Client().get(call.url).content.decode()
+
+
 def test_staff_decline_mails_the_volunteer(client, call, staff_a, on_commit):
     volunteer(client, call, on_commit)
     signup = VolunteerSignup.objects.get()
