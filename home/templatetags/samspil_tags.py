@@ -4,9 +4,11 @@ import functools
 from urllib.parse import urlencode
 
 from django import template
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.images.models import Filter, SourceImageIOError
@@ -199,7 +201,8 @@ def card_image(image, spec: str):
     Wagtail's tag parses the filter on every call and writes each rendition back to the
     rendition cache even when it was prefetched; here the filter is parsed once per process
     and ``get_renditions`` uses a prefetched rendition as it is. Anything else (not
-    prefetched, not made yet, a missing file) goes the usual way."""
+    prefetched, not made yet, a missing file) goes the usual way. The tag itself is written
+    out rather than built by ``img_tag`` (unless Wagtail's default attributes are set)."""
     if not image:
         return ""
     filter = _image_filter(spec)
@@ -208,7 +211,15 @@ def card_image(image, spec: str):
         rendition = next(iter(image.get_renditions(filter).values()))
     except SourceImageIOError:
         rendition = get_rendition_or_not_found(image, filter)
-    return rendition.img_tag(CARD_IMAGE_ATTRS)
+    if apps.get_app_config("wagtailimages").default_attrs:
+        return rendition.img_tag(CARD_IMAGE_ATTRS)
+    # img_tag's markup (its attributes in flatatt's sorted order), a third of the cost.
+    return format_html(
+        '<img alt="" height="{}" loading="lazy" src="{}" width="{}">',
+        rendition.height,
+        rendition.url,
+        rendition.width,
+    )
 
 
 @register.simple_tag(takes_context=True)
