@@ -124,3 +124,21 @@ def test_event_when_follows_the_event_and_the_time_zone(tree):
     with timezone.override("UTC"):
         event.all_day = False
         assert event_when(event) == "lørdag 5. december 2026, kl. 13.00–16.00"
+
+
+@pytest.mark.parametrize("spec", ["c", "Y-m-d", "j. F Y", "l j. F Y"])
+def test_card_date_is_djangos_date_filter_in_every_zone_and_language(spec):
+    from django.utils import translation
+
+    instant = dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)  # the night clocks go back
+    values = [instant, instant + dt.timedelta(hours=1), instant.date(), None, "", "ikke en dato"]
+    source = "{{% load samspil_tags %}}{{{{ value|{}:'{}' }}}}"
+    for zone in ("Europe/Copenhagen", "UTC", "America/Nuuk"):
+        for language in ("da", "en"):
+            with timezone.override(zone), translation.override(language):
+                for value in values:
+                    ours = Template(source.format("card_date", spec)).render(
+                        Context({"value": value})
+                    )
+                    django = Template(source.format("date", spec)).render(Context({"value": value}))
+                    assert ours == django, (zone, language, value, spec)

@@ -185,6 +185,28 @@ def _event_when(start, end, all_day: bool, time_zone: str, language: str | None)
     }
 
 
+@register.filter(expects_localtime=True, is_safe=False)
+def card_date(value, arg: str | None = None) -> str:
+    """Django's ``date`` filter for the dates on listing cards, worked out once per process
+    for each (value, format, language): spelling a date out in Danish asks gettext for its
+    day and month names every time, on every card of every listing. Aware datetimes arrive
+    in the current time zone (``expects_localtime``), which is part of the value."""
+    if value in (None, ""):
+        return ""
+    # Aware datetimes of the same instant are equal whatever their zone (and fold): both
+    # are part of the key, as they are of the answer.
+    zone, fold = getattr(value, "tzinfo", None), getattr(value, "fold", 0)
+    try:
+        return _card_date(value, zone, fold, arg, get_language())
+    except AttributeError:
+        return ""  # as ``date`` answers what is not a date
+
+
+@functools.lru_cache(maxsize=4096)
+def _card_date(value, zone, fold: int, arg: str | None, language: str | None) -> str:
+    return date_format(value, arg)
+
+
 @functools.cache
 def _image_filter(spec: str) -> Filter:
     return Filter(spec=spec)
