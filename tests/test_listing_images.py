@@ -142,3 +142,13 @@ def test_card_date_is_djangos_date_filter_in_every_zone_and_language(spec):
                     )
                     django = Template(source.format("date", spec)).render(Context({"value": value}))
                     assert ours == django, (zone, language, value, spec)
+
+
+@pytest.mark.django_db
+def test_a_page_whose_picture_file_is_gone_still_renders_with_its_sharing_tags(client, tree):
+    image = make_image("Forsvundet")
+    news = make_news(tree.home_a, "Nyhed med billede", image=image)
+    image.file.storage.delete(image.file.name)
+    response = client.get(news.url)
+    assert response.status_code == 200
+    assert 'property="og:image" content="http://testserver/' in response.content.decode()

@@ -215,6 +215,17 @@ def _image_filter(spec: str) -> Filter:
 CARD_IMAGE_ATTRS = {"alt": "", "loading": "lazy"}
 
 
+def _rendition(image, spec: str):
+    """``image`` at ``spec``: a prefetched rendition as it is, else made or found the usual
+    way (a missing file gives Wagtail's not-found picture)."""
+    filter = _image_filter(spec)
+    try:
+        # One filter in, one rendition out (its key is the spec an SVG is cleaned to).
+        return next(iter(image.get_renditions(filter).values()))
+    except SourceImageIOError:
+        return get_rendition_or_not_found(image, filter)
+
+
 @register.simple_tag
 def card_image(image, spec: str):
     """A card's picture: ``{% image image spec alt="" loading="lazy" %}``, the same markup,
@@ -227,12 +238,7 @@ def card_image(image, spec: str):
     out rather than built by ``img_tag`` (unless Wagtail's default attributes are set)."""
     if not image:
         return ""
-    filter = _image_filter(spec)
-    try:
-        # One filter in, one rendition out (its key is the spec an SVG is cleaned to).
-        rendition = next(iter(image.get_renditions(filter).values()))
-    except SourceImageIOError:
-        rendition = get_rendition_or_not_found(image, filter)
+    rendition = _rendition(image, spec)
     if apps.get_app_config("wagtailimages").default_attrs:
         return rendition.img_tag(CARD_IMAGE_ATTRS)
     # img_tag's markup (its attributes in flatatt's sorted order), a third of the cost.
@@ -287,7 +293,7 @@ def share_image_url(context, image, spec: str = "") -> str:
         return ""
     spec = spec or SHARE_IMAGE
     prefetch_renditions([image], spec)
-    return absolute_uri(context, image.get_rendition(spec).url)
+    return absolute_uri(context, _rendition(image, spec).url)
 
 
 @register.simple_tag
