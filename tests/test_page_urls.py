@@ -8,7 +8,7 @@ from django.urls import set_script_prefix
 from wagtail.models import Page, Site
 from wagtail.models import pages as wagtail_pages
 
-from home.models import NewsPage, StandardPage
+from home.models import NewsPage, StandardPage, base
 from tests.conftest import make_news
 
 
@@ -18,6 +18,7 @@ def counting_reverse():
 
 def test_the_same_page_is_reversed_once_and_gets_the_same_address(tree):
     news = make_news(tree.home_a, "Sommerfest")
+    base._url_parts.clear()  # earlier tests may have worked out this very address
     with counting_reverse() as reverse:
         first = news.get_url()
         again = NewsPage.objects.get(pk=news.pk).get_url()
