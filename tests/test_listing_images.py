@@ -152,3 +152,21 @@ def test_a_page_whose_picture_file_is_gone_still_renders_with_its_sharing_tags(c
     response = client.get(news.url)
     assert response.status_code == 200
     assert 'property="og:image" content="http://testserver/' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spec", [HERO, "max-1200x800"])
+def test_hero_image_is_the_markup_of_wagtails_image_tag(tree, spec):
+    image = make_image("Haven")
+    image.description = 'Haven "bag" <huset> & søen'  # the alt text, escaped alike
+    image.save()
+    for _ in range(2):  # the rendition made, then found
+        wagtail = _render("{% image image " + spec + " %}", image=image)
+        ours = _render("{% hero_image image spec %}", image=image, spec=spec)
+        assert ours == wagtail
+    assert "&lt;huset&gt;" in ours
+    assert _render("{% hero_image image spec %}", image=None, spec=spec) == ""
+    image.file.storage.delete(image.file.name)
+    image = get_image_model().objects.get(pk=image.pk)
+    Rendition.objects.filter(image=image).delete()
+    assert "not-found" in _render("{% hero_image image spec %}", image=image, spec=spec)
