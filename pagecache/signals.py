@@ -1,5 +1,6 @@
 """Purge the page cache on what changes a page: the page tree, organisations, site settings,
-images, and sign-ups (seats left, volunteer calls filled), none of which needs a publish.
+images, sign-ups (seats left, volunteer calls filled) and a home's facilities, none of which
+needs a publish.
 
 Each purge runs at once and again when the transaction commits: a page rendered between the
 two from the old rows began before the second stamp and is never served (see store).
@@ -95,6 +96,13 @@ def volunteer_changed(sender, instance, **kwargs) -> None:
         purge(tags_listing(path), f"volunteer for call {instance.call_id}")
 
 
+def facility_changed(sender, instance, **kwargs) -> None:
+    """A home's page links the facilities it lends out (facilities_tags.bookable_facilities)."""
+    path = _page_path(instance.botilbud_id)
+    if path:
+        purge({f"page:{path}"}, f"facility {instance.pk}")
+
+
 def connect() -> None:
     page_published.connect(page_changed, dispatch_uid="pagecache_published")
     page_unpublished.connect(page_changed, dispatch_uid="pagecache_unpublished")
@@ -112,6 +120,7 @@ def connect() -> None:
         ("home", "Organisation"): organisation_changed,
         ("participation", "EventSignup"): signup_changed,
         ("participation", "VolunteerSignup"): volunteer_changed,
+        ("facilities", "Facility"): facility_changed,
     }
     for (app_label, model_name), handler in handlers.items():
         if apps.is_installed(app_label):

@@ -13,8 +13,10 @@ from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
+from modelcluster.models import ClusterableModel
 from wagtail.images import get_image_model
 from wagtail.models import PageManager, PageViewRestriction
+from wagtail.models.pages import AbstractPage, ShowInMenusMixin
 from wagtail.query import PageQuerySet
 
 from access.rules import may_see_relatives_only, relatives_only_access_q
@@ -205,7 +207,70 @@ class RememberedUrlParts:
             return parts
 
 
-class LeanPage(RememberedUrlParts, RequestScopedRestrictions, LeanChildRouting):
+# The constructors a page row may skip: each only sets up a page that is not in the database
+# yet (its content type, show_in_menus) or takes child relations as keyword arguments, and a
+# row from a query has its id and comes as positional values. See QuickRows.
+ROW_SKIPPABLE_INITS = frozenset({AbstractPage, ClusterableModel, ShowInMenusMixin})
+# Which of a model's concrete fields a query loaded, by model and the loaded fields' names.
+_loaded_masks: dict[tuple, tuple[bool, ...]] = {}
+
+
+class QuickRows:
+    """A page read from the database is built at the cost of a plain Django model.
+
+    Django's ``from_db`` calls the page class, and a page's constructor runs through
+    Wagtail's and modelcluster's: modelcluster scans every field of the model for child
+    relations on each instance (only ever used with keyword arguments, which a row never
+    has), and Wagtail's set up a page that is not saved yet (a row is saved). For a listing's
+    card that doubled the cost of making the instance; with deferred fields (``only()``),
+    Django also looks every field up in a list. Here a row goes straight to Django's
+    ``Model.__init__`` (its signals included), and which fields a query loaded is worked out
+    once per model and field list. A page class with any other constructor in its ancestry
+    keeps Django's way, so a constructor added later is never skipped.
+    """
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        if not cls._rows_may_skip_init():
+            return super().from_db(db, field_names, values)
+        fields = cls._meta.concrete_fields
+        if len(values) != len(fields):
+            key = (cls, tuple(field_names))
+            mask = _loaded_masks.get(key)
+            if mask is None:
+                loaded = set(field_names)
+                mask = _loaded_masks[key] = tuple(f.attname in loaded for f in fields)
+            given = iter(values)
+            values = [next(given) if is_loaded else models.DEFERRED for is_loaded in mask]
+        new = cls.__new__(cls)
+        models.Model.__init__(new, *values)
+        if not new.id:
+            # Asked as Wagtail's constructor asks (which also gives a child page its id from
+            # the parent link); a row always has one, but one without goes Django's way.
+            return super().from_db(db, field_names, values)
+        new._state.adding = False
+        new._state.db = db
+        return new
+
+    @classmethod
+    def _rows_may_skip_init(cls) -> bool:
+        answer = cls.__dict__.get("_quick_rows")
+        if answer is None:
+            answer = cls._quick_rows = constructors_skippable(cls.__mro__)
+        return answer
+
+
+def constructors_skippable(mro) -> bool:
+    """Whether every constructor above Django's Model in this class order is one a row may
+    skip (ROW_SKIPPABLE_INITS)."""
+    return all(
+        klass in ROW_SKIPPABLE_INITS
+        for klass in mro[: mro.index(models.Model)]
+        if "__init__" in klass.__dict__
+    )
+
+
+class LeanPage(QuickRows, RememberedUrlParts, RequestScopedRestrictions, LeanChildRouting):
     """What every Samspil page type mixes in before Wagtail's Page."""
 
     def serve(self, request, *args, **kwargs):

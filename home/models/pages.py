@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -172,6 +172,19 @@ class BotilbudPage(RoutablePageMixin, LeanPage, Page):
     objects = SamspilPageManager()
     # No route_select_related image: get_context's prefetch_images brings the hero image
     # with its renditions in the query it makes anyway for the news cards' images.
+
+    @staticmethod
+    def route_annotations():
+        # Whether the home lends out any facility: most lend out none, and then the page's
+        # {% bookable_facilities %} has nothing to look up (facilities_tags).
+        from django.apps import apps
+
+        facility = apps.get_model("facilities", "Facility")
+        return {
+            "has_bookable_facilities": Exists(
+                facility.objects.filter(botilbud=OuterRef("pk"), shared=True)
+            )
+        }
 
     class Meta:
         verbose_name = _("botilbud")

@@ -52,3 +52,19 @@ def test_availability_costs_constant_queries(client, facility, django_assert_max
     assert "Optaget" in response.content.decode()
     assert queries(client, url) == small
     assert small <= 12
+
+
+def test_a_home_page_looks_up_its_facilities_only_when_it_lends_some_out(client, tree):
+    from facilities.models import Facility
+
+    lent = Facility.objects.create(botilbud=tree.home_a, name="Sansehaven", description="-")
+    kept = Facility.objects.create(
+        botilbud=tree.home_b, name="Værkstedet", description="-", shared=False
+    )
+    lending, not_lending = queries(client, tree.home_a.url), queries(client, tree.home_b.url)
+    assert lending == not_lending + 1
+    lending_page = client.get(tree.home_a.url).content.decode()
+    assert reverse("facilities:detail", args=[lent.pk]) in lending_page
+    other_page = client.get(tree.home_b.url).content.decode()
+    assert reverse("facilities:detail", args=[kept.pk]) not in other_page
+    assert "Værkstedet" not in other_page

@@ -89,6 +89,26 @@ def test_organisation_change_purges_the_directory_and_calendar(client, tree):
     assert outcome(client.get(tree.calendar.url)) == "miss"
 
 
+def test_a_facility_lent_out_or_withdrawn_purges_its_homes_page(client, tree):
+    from facilities.models import Facility
+
+    assert outcome(client.get(tree.home_a.url)) == "miss"
+    client.get(tree.home_b.url)
+    facility = Facility.objects.create(botilbud=tree.home_a, name="Sansehaven", description="-")
+    page = client.get(tree.home_a.url)
+    assert outcome(page) == "miss"
+    assert "Sansehaven" in page.content.decode()
+    assert outcome(client.get(tree.home_b.url)) == "hit"
+    facility.shared = False
+    facility.save()
+    page = client.get(tree.home_a.url)
+    assert outcome(page) == "miss"
+    assert "Sansehaven" not in page.content.decode()
+    client.get(tree.home_a.url)
+    facility.delete()
+    assert outcome(client.get(tree.home_a.url)) == "miss"
+
+
 def test_etag_answers_not_modified(client, tree):
     first = client.get(tree.about.url)
     etag = first["ETag"]
