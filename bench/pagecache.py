@@ -4,11 +4,14 @@ uncached and from the page cache, in one run.
 
 Usage: python bench/pagecache.py [--seconds N] [--connections N] [--workers N]
 Two gunicorn servers (``--workers`` each) on 127.0.0.1 share one throw-away SQLite database:
-one with the page cache off, one with it on. In each of ``--rounds`` rounds, each address
-gets a warm-up and then one timed run of wrk (Debian's package, installed by ``make bench``),
-or of a small Python load generator when wrk is missing. Requests are anonymous and say they
-came over HTTPS from the proxy (X-Forwarded-Proto), as behind the municipality's proxy.
-Figures are medians over the rounds; a ratio is the median of the rounds' own ratios.
+one with the page cache off, one with it on. In each of ``--rounds`` rounds, each page is
+measured uncached in turns with the framework floor and cached in turns with the static file
+(``--seconds`` turns of one second each, after a warm-up), so that each ratio compares figures
+taken side by side; the load is wrk (Debian's package, installed by ``make bench``), or a
+small Python load generator when wrk is missing. Requests are anonymous and say they came
+over HTTPS from the proxy (X-Forwarded-Proto), as behind the municipality's proxy. Figures are
+medians over the rounds (a floor's over all its measurements); a ratio is the median of the
+rounds' own ratios.
 Last line: one JSON object {"static": rps, "floor": rps, "<page>": {"uncached", "cached",
 "cached_to_static", "uncached_floor_ratio", "uncached_floor_ratio_per_round"}, ...}.
 """
@@ -201,31 +204,58 @@ def main() -> None:
             status, headers = fetch(cached_port, path)
             assert headers.get("X-Page-Cache") == "hit", (name, path, headers)
 
-        def measure(port: int, path: str) -> float:
-            url = f"http://127.0.0.1:{port}{path}"
-            load(url, 1, args.connections)  # warm-up
-            rps, failures = load(url, args.seconds, args.connections)
-            assert failures == 0, (url, failures)
-            return round(rps, 1)
+        def side_by_side(floor_url: str, page_url: str) -> tuple[float, float]:
+            """Requests/s of the floor and of the page, measured in turns of one second
+            (``--seconds`` turns each, after a warm-up of each): drift of the machine's speed
+            over seconds hits both alike."""
+            for url in (floor_url, page_url):
+                load(url, 1, args.connections)  # warm-up
+            turns = {floor_url: [], page_url: []}
+            for _ in range(args.seconds):
+                for url in (floor_url, page_url):
+                    rps, failures = load(url, 1, args.connections)
+                    assert failures == 0, (url, failures)
+                    turns[url].append(rps)
+            return (
+                statistics.fmean(turns[floor_url]),
+                statistics.fmean(turns[page_url]),
+            )
 
-        # Rounds: each measures the floors and then every page, so that a page is compared
-        # with the floors measured minutes, not a quarter of an hour, before it; the machine's
-        # speed drifts (it is shared). Each figure is the median over the rounds, and each ratio
-        # the median of the rounds' own ratios.
+        def url(port: int, path: str) -> str:
+            return f"http://127.0.0.1:{port}{path}"
+
+        # Side by side: each page is measured in turns with its floor (the framework floor
+        # uncached, the static file cached), so that a ratio compares figures taken in the
+        # same seconds; the machine's speed drifts (it is shared), at times by a third within
+        # seconds. A floor's figure is the median of all its measurements, a page's the median
+        # over the rounds, and each ratio the median of the rounds' own ratios.
         rounds = []
         for _ in range(args.rounds):
-            one = {"static": measure(uncached_port, STATIC_PATH)}
-            one["floor"] = measure(uncached_port, "/__floor__/")
+            one = {"static_runs": [], "floor_runs": []}
             for name, path in paths.items():
-                one[name] = {"uncached": measure(uncached_port, path)}
-                one[name]["cached"] = measure(cached_port, path)
+                floor_rps, uncached = side_by_side(
+                    url(uncached_port, "/__floor__/"), url(uncached_port, path)
+                )
+                static_rps, cached = side_by_side(
+                    url(uncached_port, STATIC_PATH), url(cached_port, path)
+                )
+                one["floor_runs"].append(floor_rps)
+                one["static_runs"].append(static_rps)
+                one[name] = {
+                    "uncached": round(uncached, 1),
+                    "cached": round(cached, 1),
+                    "floor_ratio": floor_rps / uncached,
+                    "to_static": cached / static_rps,
+                }
+            one["static"] = round(statistics.median(one["static_runs"]), 1)
+            one["floor"] = round(statistics.median(one["floor_runs"]), 1)
             rounds.append(one)
 
         def median(values):
             return round(statistics.median(values), 3)
 
-        static = median([one["static"] for one in rounds])
-        floor = median([one["floor"] for one in rounds])
+        static = median([rps for one in rounds for rps in one["static_runs"]])
+        floor = median([rps for one in rounds for rps in one["floor_runs"]])
         results = {
             "load": load.__name__.removeprefix("run_"),
             "rounds": args.rounds,
@@ -238,12 +268,10 @@ def main() -> None:
             results[name] = {
                 "uncached": median([one[name]["uncached"] for one in rounds]),
                 "cached": median([one[name]["cached"] for one in rounds]),
-                "cached_to_static": median([one[name]["cached"] / one["static"] for one in rounds]),
-                "uncached_floor_ratio": median(
-                    [one["floor"] / one[name]["uncached"] for one in rounds]
-                ),
+                "cached_to_static": median([one[name]["to_static"] for one in rounds]),
+                "uncached_floor_ratio": median([one[name]["floor_ratio"] for one in rounds]),
                 "uncached_floor_ratio_per_round": [
-                    round(one["floor"] / one[name]["uncached"], 2) for one in rounds
+                    round(one[name]["floor_ratio"], 2) for one in rounds
                 ],
             }
         print(
